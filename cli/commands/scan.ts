@@ -1,0 +1,101 @@
+import { loadSnapshotFile } from '../../functions/shared/snapshot-loader.js';
+import { InputError } from '../../rules/model/errors.js';
+import { buildInventory } from '../../rules/model/inventory.js';
+import { evaluateAll, type SourcedInventory } from '../evaluate.js';
+import { type CliIo, ExitCode } from '../io.js';
+import { writeReport } from '../output.js';
+import { renderJson } from '../report/json.js';
+import { hasFailures } from '../report/summary.js';
+import { renderTable } from '../report/table.js';
+import {
+  prepareRules,
+  readRuleParameters,
+  selectRules,
+} from '../rule-selection.js';
+
+/** Report formats of `scan`. */
+const FORMATS = ['table', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Options of `vpce-guard scan`, as commander parses them. */
+interface ScanOptions {
+  readonly snapshot: readonly string[];
+  readonly rules?: string;
+  readonly ruleParams?: string;
+  readonly format: Format;
+  readonly output?: string;
+  readonly exitZero?: boolean;
+}
+
+const toInventory = ({
+  source,
+  snapshot,
+}: {
+  source: string;
+  snapshot: Parameters<typeof buildInventory>[0];
+}): SourcedInventory => {
+  try {
+    return { source, inventory: buildInventory(snapshot) };
+  } catch (error) {
+    if (error instanceof InputError) {
+      throw new InputError(`${source}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+};
+
+/** Several files may hold the same account-region; scanning it twice would double-count. */
+const rejectDuplicates = (inventories: readonly SourcedInventory[]): void => {
+  const seen = new Map<string, string>();
+  for (const { source, inventory } of inventories) {
+    const key = `${inventory.accountId}/${inventory.region}`;
+    const first = seen.get(key);
+    if (first)
+      throw new InputError(
+        `${source}: account-region ${key} is also in ${first}`
+      );
+    seen.set(key, source);
+  }
+};
+
+const loadSnapshots = async (
+  files: readonly string[]
+): Promise<SourcedInventory[]> => {
+  const loaded = (await Promise.all(files.map(loadSnapshotFile))).flat();
+  const inventories = loaded.map(toInventory);
+  rejectDuplicates(inventories);
+  return inventories;
+};
+
+/**
+ * `vpce-guard scan --snapshot FILE…`: validates the parameters, loads the
+ * snapshots, evaluates, writes one report.
+ *
+ * @returns the exit status: 1 when anything is NON_COMPLIANT
+ */
+const scan = async (options: ScanOptions, io: CliIo): Promise<number> => {
+  const selected = selectRules(options.rules);
+  const parameters = options.ruleParams
+    ? await readRuleParameters(options.ruleParams)
+    : {};
+  const prepared = prepareRules(selected, parameters);
+  const inventories = await loadSnapshots(options.snapshot);
+  const evaluations = evaluateAll(prepared, inventories);
+  const metadata = selected.map((rule) => rule.metadata);
+  const text =
+    options.format === 'json'
+      ? renderJson(
+          evaluations,
+          metadata.map((m) => m.id)
+        )
+      : renderTable(evaluations, metadata, {
+          color: options.output === undefined && io.stdout.isTTY === true,
+        });
+  await writeReport(text, options.output, io);
+  return hasFailures(evaluations) && !options.exitZero
+    ? ExitCode.NON_COMPLIANT
+    : ExitCode.CLEAN;
+};
+
+export type { Format, ScanOptions };
+export { FORMATS, scan };

@@ -1,0 +1,112 @@
+import { Command, CommanderError, Option } from 'commander';
+import {
+  InputError,
+  InvalidParameterError,
+  VpceGuardError,
+} from '../rules/model/errors.js';
+import { listRules } from './commands/rules.js';
+import { FORMATS, type ScanOptions, scan } from './commands/scan.js';
+import { type CliIo, ExitCode } from './io.js';
+import { packageVersion } from './version.js';
+
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+
+/**
+ * Maps an error to its exit status, printing one line on stderr. Commander
+ * has already printed its own usage errors.
+ */
+const reportError = (error: unknown, io: CliIo, debug: boolean): number => {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? ExitCode.CLEAN : ExitCode.BAD_INPUT;
+  }
+  if (debug && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+  if (error instanceof InputError || error instanceof InvalidParameterError) {
+    io.stderr.write(`vpce-guard: ${oneLine(error.message)}\n`);
+    return ExitCode.BAD_INPUT;
+  }
+  if (error instanceof VpceGuardError) {
+    io.stderr.write(`vpce-guard: ${oneLine(error.message)}\n`);
+    return ExitCode.FAILED;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(
+    `vpce-guard: internal error: ${oneLine(message)} (set VPCE_GUARD_DEBUG=1 for the stack)\n`
+  );
+  return ExitCode.FAILED;
+};
+
+const buildProgram = (
+  io: CliIo,
+  setStatus: (status: number) => void
+): Command => {
+  const program = new Command('vpce-guard')
+    .description(
+      'VPC-endpoint compliance scanner: the vpce-guard Config rules, run locally.'
+    )
+    .version(packageVersion())
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  program
+    .command('scan')
+    .description('Evaluate the rules over snapshot files and print a report.')
+    .requiredOption(
+      '--snapshot <files...>',
+      'snapshot files (see README: Snapshot format)'
+    )
+    .option('--rules <ids>', 'comma-separated rule ids to run (default: all)')
+    .option(
+      '--rule-params <file>',
+      'JSON object: rule id → Config InputParameters'
+    )
+    .addOption(
+      new Option('--format <format>', 'report format')
+        .choices(FORMATS)
+        .default('table')
+    )
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--exit-zero', 'exit 0 even when something is NON_COMPLIANT')
+    .action(async (options: ScanOptions) => setStatus(await scan(options, io)));
+
+  program
+    .command('rules')
+    .description('List the rules, their parameters and defaults.')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['text', 'json'])
+        .default('text')
+    )
+    .action((options: { format: 'text' | 'json' }) =>
+      setStatus(listRules(options.format, io))
+    );
+
+  return program;
+};
+
+/**
+ * Runs `vpce-guard` with `argv` (without node and script) and returns the
+ * exit status: 0 clean, 1 something NON_COMPLIANT, 2 bad input or usage,
+ * 3 the scan could not complete.
+ */
+const run = async (
+  argv: readonly string[],
+  io: CliIo,
+  env: Readonly<Record<string, string | undefined>> = {}
+): Promise<number> => {
+  let status: number = ExitCode.CLEAN;
+  const program = buildProgram(io, (s) => {
+    status = s;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return status;
+  } catch (error) {
+    return reportError(error, io, env.VPCE_GUARD_DEBUG === '1');
+  }
+};
+
+export { run };

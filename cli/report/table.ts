@@ -1,0 +1,97 @@
+import { styleText } from 'node:util';
+import Table from 'cli-table3';
+import type {
+  ComplianceType,
+  Evaluation,
+  RuleMetadata,
+} from '../../rules/model/rule.js';
+import { summarize } from './summary.js';
+
+/** Options of the table report. */
+interface TableOptions {
+  /** ANSI colours for verdicts (only when writing to a terminal). */
+  readonly color: boolean;
+}
+
+// 26 + 16 + 54 columns plus 4 borders: fits a 100-column terminal.
+const COLUMN_WIDTHS = [26, 16, 54];
+
+const ORDER: Readonly<Record<ComplianceType, number>> = {
+  NON_COMPLIANT: 0,
+  COMPLIANT: 1,
+  NOT_APPLICABLE: 2,
+};
+
+const COLOR: Readonly<Record<ComplianceType, Parameters<typeof styleText>[0]>> =
+  {
+    NON_COMPLIANT: 'red',
+    COMPLIANT: 'green',
+    NOT_APPLICABLE: 'gray',
+  };
+
+const byVerdictThenId = (a: Evaluation, b: Evaluation): number =>
+  ORDER[a.complianceType] - ORDER[b.complianceType] ||
+  a.accountId.localeCompare(b.accountId) ||
+  a.region.localeCompare(b.region) ||
+  a.resourceId.localeCompare(b.resourceId);
+
+const ruleTable = (
+  evaluations: readonly Evaluation[],
+  multiAccount: boolean,
+  options: TableOptions
+): string => {
+  const table = new Table({
+    head: ['Resource', 'Verdict', 'Annotation'],
+    colWidths: COLUMN_WIDTHS,
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    style: { head: [], border: [] },
+  });
+  let lastAccount = '';
+  for (const evaluation of [...evaluations].sort(byVerdictThenId)) {
+    const account = `${evaluation.accountId} ${evaluation.region}`;
+    if (multiAccount && account !== lastAccount) {
+      table.push([{ colSpan: 3, content: account }]);
+      lastAccount = account;
+    }
+    const verdict = options.color
+      ? styleText(COLOR[evaluation.complianceType], evaluation.complianceType)
+      : evaluation.complianceType;
+    table.push([evaluation.resourceId, verdict, evaluation.annotation]);
+  }
+  if (evaluations.length === 0)
+    table.push([{ colSpan: 3, content: 'no resources in scope' }]);
+  return table.toString();
+};
+
+/**
+ * The `--format table` report: one table per rule (failures first), then
+ * the totals.
+ *
+ * @param rules - the rules that ran, in report order
+ */
+const renderTable = (
+  evaluations: readonly Evaluation[],
+  rules: readonly RuleMetadata[],
+  options: TableOptions
+): string => {
+  const accounts = new Set(
+    evaluations.map((e) => `${e.accountId} ${e.region}`)
+  );
+  const sections = rules.map((rule) => {
+    const heading = `${rule.id} (${rule.severity})\n${rule.title}`;
+    const own = evaluations.filter((e) => e.ruleId === rule.id);
+    return `${options.color ? styleText('bold', heading) : heading}\n${ruleTable(own, accounts.size > 1, options)}`;
+  });
+  const s = summarize(
+    evaluations,
+    rules.map((r) => r.id)
+  );
+  const totals =
+    `${s.evaluations} evaluations in ${accounts.size} account-region${accounts.size === 1 ? '' : 's'}: ` +
+    `${s.nonCompliant} NON_COMPLIANT, ${s.compliant} COMPLIANT, ${s.notApplicable} NOT_APPLICABLE`;
+  return `${sections.join('\n\n')}\n\n${totals}\n`;
+};
+
+export type { TableOptions };
+export { renderTable };

@@ -1,0 +1,23 @@
+import type { RuleMetadata } from '../model/rule.js';
+
+/** Parameters of `interface-endpoint-https-ingress` (only the common ones). */
+const parameters = {};
+
+/** Metadata of `interface-endpoint-https-ingress`. */
+const metadata: Omit<RuleMetadata, 'parameters'> = {
+  id: 'interface-endpoint-https-ingress',
+  title: 'Interface endpoints admit HTTPS from their VPC',
+  description:
+    'Requires a security group of the interface endpoint to admit TCP 443 from ' +
+    'a source that can hold clients in the VPC (an overlapping VPC CIDR, a ' +
+    'security group or a prefix list); otherwise clients time out on it.',
+  severity: 'MEDIUM',
+  resourceType: 'AWS::EC2::VPCEndpoint',
+  triggerResourceTypes: ['AWS::EC2::VPCEndpoint', 'AWS::EC2::SecurityGroup'],
+  remediation:
+    'Add an inbound rule for TCP 443 from the VPC CIDR (or from the clients\u2019 ' +
+    'security group) to a security group of the endpoint.',
+  runbook: 'docs/runbooks/interface-endpoint-https-ingress.md',
+};
+
+export { metadata, parameters };

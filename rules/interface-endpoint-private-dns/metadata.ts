@@ -1,0 +1,40 @@
+import { listParameter } from '../model/parameters.js';
+import type { RuleMetadata } from '../model/rule.js';
+
+/** Parameters of `interface-endpoint-private-dns`. */
+const parameters = {
+  exemptServices: listParameter(
+    'exemptServices',
+    'Service labels (s3, execute-api…) whose endpoints are exempt, for hub-and-spoke designs that serve DNS from a central VPC.',
+    [],
+    {
+      item: {
+        pattern: /^[a-z0-9][a-z0-9.-]*$/,
+        description: 'service labels such as s3',
+      },
+      lowerCase: true,
+    }
+  ),
+};
+
+/** Metadata of `interface-endpoint-private-dns`. */
+const metadata: Omit<RuleMetadata, 'parameters'> = {
+  id: 'interface-endpoint-private-dns',
+  title:
+    'Interface endpoints have private DNS on, and their VPC the DNS attributes it needs',
+  description:
+    'For interface endpoints whose service offers a verified private DNS name, ' +
+    'requires PrivateDnsEnabled and the VPC attributes enableDnsSupport and ' +
+    'enableDnsHostnames; without them clients resolve the public endpoint and ' +
+    'their traffic leaves through NAT or the internet.',
+  severity: 'MEDIUM',
+  resourceType: 'AWS::EC2::VPCEndpoint',
+  triggerResourceTypes: ['AWS::EC2::VPCEndpoint', 'AWS::EC2::VPC'],
+  remediation:
+    'Turn on enableDnsSupport and enableDnsHostnames on the VPC ' +
+    '(ModifyVpcAttribute), then private DNS on the endpoint ' +
+    '(ModifyVpcEndpoint --private-dns-enabled).',
+  runbook: 'docs/runbooks/interface-endpoint-private-dns.md',
+};
+
+export { metadata, parameters };

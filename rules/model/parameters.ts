@@ -1,0 +1,165 @@
+/**
+ * One rule parameter: how to read it from Config's `InputParameters`, its
+ * default, and the words used when a value is rejected.
+ */
+interface ParameterSpec<T> {
+  readonly name: string;
+  readonly description: string;
+  readonly defaultValue: T;
+  /** The default as Config would send it, for docs and `vpce-guard rules`. */
+  readonly defaultText: string;
+  /** What a valid value looks like, for error messages. */
+  readonly expected: string;
+  /** Returns the value, or `undefined` when `raw` is not a valid value. */
+  readonly parse: (raw: unknown) => T | undefined;
+}
+
+/** Rule parameters as Config delivers them: a JSON object, values mostly strings. */
+type RawParameters = Readonly<Record<string, unknown>>;
+
+// Config sends every value as a string; an empty string (or null, which some
+// infrastructure tools write for "unset") means "use the default".
+const isUnset = (raw: unknown): boolean =>
+  raw === undefined ||
+  raw === null ||
+  (typeof raw === 'string' && raw.trim() === '');
+
+const parseBoolean = (raw: unknown): boolean | undefined => {
+  if (typeof raw === 'boolean') return raw;
+  if (typeof raw !== 'string') return undefined;
+  const text = raw.trim().toLowerCase();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  return undefined;
+};
+
+const parseInteger = (raw: unknown): number | undefined => {
+  if (typeof raw === 'number')
+    return Number.isSafeInteger(raw) ? raw : undefined;
+  if (typeof raw !== 'string' || !/^\s*[-+]?\d+\s*$/.test(raw))
+    return undefined;
+  const value = Number.parseInt(raw, 10);
+  return Number.isSafeInteger(value) ? value : undefined;
+};
+
+const parseList = (raw: unknown): string[] | undefined => {
+  const items =
+    typeof raw === 'string'
+      ? raw.split(',')
+      : Array.isArray(raw) && raw.every((item) => typeof item === 'string')
+        ? (raw as string[])
+        : undefined;
+  if (!items) return undefined;
+  return [
+    ...new Set(items.map((item) => item.trim()).filter((item) => item !== '')),
+  ];
+};
+
+/**
+ * A `true`/`false` parameter; booleans are read in any case (`"True"`).
+ *
+ * @param name - the parameter name in `InputParameters`
+ * @param description - one sentence for docs
+ * @param defaultValue - used when the parameter is missing or empty
+ */
+const booleanParameter = (
+  name: string,
+  description: string,
+  defaultValue: boolean
+): ParameterSpec<boolean> => ({
+  name,
+  description,
+  defaultValue,
+  defaultText: String(defaultValue),
+  expected: 'true or false',
+  parse: parseBoolean,
+});
+
+/**
+ * An integer parameter with a lower bound.
+ *
+ * @param options.min - smallest accepted value
+ */
+const integerParameter = (
+  name: string,
+  description: string,
+  defaultValue: number,
+  options: { readonly min: number }
+): ParameterSpec<number> => ({
+  name,
+  description,
+  defaultValue,
+  defaultText: String(defaultValue),
+  expected: `an integer ≥ ${options.min}`,
+  parse: (raw) => {
+    const value = parseInteger(raw);
+    return value !== undefined && value >= options.min ? value : undefined;
+  },
+});
+
+/**
+ * A comma-separated list (a JSON array of strings is accepted too). Items
+ * are trimmed and de-duplicated; each must match `item.pattern`.
+ *
+ * @param options.item - what one item looks like
+ * @param options.lowerCase - compare items case-insensitively
+ * @param options.nonEmpty - an empty list is invalid (rather than "none")
+ */
+const listParameter = (
+  name: string,
+  description: string,
+  defaultValue: readonly string[],
+  options: {
+    readonly item: { readonly pattern: RegExp; readonly description: string };
+    readonly lowerCase?: boolean;
+    readonly nonEmpty?: boolean;
+  }
+): ParameterSpec<readonly string[]> => ({
+  name,
+  description,
+  defaultValue,
+  defaultText: defaultValue.join(','),
+  expected: `a comma-separated list of ${options.item.description}`,
+  parse: (raw) => {
+    const parsed = parseList(raw);
+    if (!parsed) return undefined;
+    const items = options.lowerCase
+      ? parsed.map((i) => i.toLowerCase())
+      : parsed;
+    if (options.nonEmpty && items.length === 0) return undefined;
+    return items.every((i) => options.item.pattern.test(i)) ? items : undefined;
+  },
+});
+
+/** A free-text parameter that must match `pattern`. */
+const stringParameter = (
+  name: string,
+  description: string,
+  defaultValue: string,
+  options: { readonly pattern: RegExp; readonly expected: string }
+): ParameterSpec<string> => ({
+  name,
+  description,
+  defaultValue,
+  defaultText: defaultValue,
+  expected: options.expected,
+  parse: (raw) =>
+    typeof raw === 'string' && options.pattern.test(raw.trim())
+      ? raw.trim()
+      : undefined,
+});
+
+const describeValue = (raw: unknown): string => {
+  const text = JSON.stringify(raw) ?? String(raw);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+};
+
+export type { ParameterSpec, RawParameters };
+export {
+  booleanParameter,
+  describeValue,
+  integerParameter,
+  isUnset,
+  listParameter,
+  stringParameter,
+};

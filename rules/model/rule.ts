@@ -1,0 +1,272 @@
+import { InvalidParameterError } from './errors.js';
+import type { Inventory, Tags } from './inventory.js';
+import {
+  describeValue,
+  isUnset,
+  type ParameterSpec,
+  type RawParameters,
+  stringParameter,
+} from './parameters.js';
+
+/** The verdicts a rule reports; Config rejects INSUFFICIENT_DATA from rules. */
+type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+
+/** The Config resource types vpce-guard reports on. */
+type ResourceType = 'AWS::EC2::Subnet' | 'AWS::EC2::VPCEndpoint';
+
+/** Config resource types whose changes can alter a rule's verdicts. */
+type TriggerResourceType =
+  | ResourceType
+  | 'AWS::EC2::RouteTable'
+  | 'AWS::EC2::VPC'
+  | 'AWS::EC2::SecurityGroup';
+
+/** Severity label of a failed finding (Security Hub `Severity.Label`). */
+type Severity = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+
+/** One resource's result under one rule. */
+interface Evaluation {
+  readonly ruleId: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly resourceType: ResourceType;
+  readonly resourceId: string;
+  readonly complianceType: ComplianceType;
+  /** Names the cause; 1–256 characters, as PutEvaluations requires. */
+  readonly annotation: string;
+}
+
+/** What a rule decides for one resource, before it is stamped with ids. */
+interface Verdict {
+  readonly complianceType: ComplianceType;
+  readonly annotation: string;
+}
+
+/** Everything about a rule that is not its logic. */
+interface RuleMetadata {
+  /** Fixed forever: users put it in dashboards and suppressions. */
+  readonly id: string;
+  /** The compliant state, ≤ 150 characters. */
+  readonly title: string;
+  readonly description: string;
+  readonly severity: Severity;
+  readonly resourceType: ResourceType;
+  readonly triggerResourceTypes: readonly TriggerResourceType[];
+  readonly parameters: readonly ParameterSpec<unknown>[];
+  /** What to do about a failure, ≤ 512 characters (ASFF Recommendation.Text). */
+  readonly remediation: string;
+  /** Path of the runbook, relative to the repository root. */
+  readonly runbook: string;
+}
+
+/** A rule with validated parameters, ready to evaluate inventories. */
+interface PreparedRule {
+  readonly metadata: RuleMetadata;
+  /** The parameter values in effect, defaults filled in. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /**
+   * Evaluates every resource of the rule's type in the inventory, in a
+   * stable order (by resource id).
+   *
+   * @throws InputError when the inventory lacks something the rule needs
+   */
+  readonly evaluate: (inventory: Inventory) => Evaluation[];
+}
+
+/** A registered rule. */
+interface Rule {
+  readonly metadata: RuleMetadata;
+  /**
+   * Validates Config `InputParameters`. Unknown names are ignored:
+   * organization rules carry `ExecutionRoleName` and others in the same
+   * object.
+   *
+   * @throws InvalidParameterError naming the parameter and what was expected
+   */
+  readonly prepare: (raw?: unknown) => PreparedRule;
+}
+
+/** A resource a rule reports on: its id and tags are all the framework needs. */
+interface Reportable {
+  readonly id: string;
+  readonly tags: Tags;
+}
+
+/** Maps parameter specs to the types of their values. */
+type ParameterValues<S extends Record<string, ParameterSpec<unknown>>> = {
+  readonly [K in keyof S]: S[K] extends ParameterSpec<infer T> ? T : never;
+};
+
+/** Parameters every rule takes. */
+const commonParameters = {
+  exemptTagKey: stringParameter(
+    'exemptTagKey',
+    'Tag key that exempts a resource; its value lists `true` or rule ids.',
+    'vpce-guard:exempt',
+    { pattern: /^.{1,128}$/u, expected: 'a tag key of 1 to 128 characters' }
+  ),
+};
+
+type CommonParameterValues = ParameterValues<typeof commonParameters>;
+
+const MAX_ANNOTATION = 256;
+
+/** Truncates to what PutEvaluations accepts, marking the cut. */
+const clampAnnotation = (text: string): string => {
+  const annotation = text.trim() === '' ? 'no details' : text;
+  return annotation.length <= MAX_ANNOTATION
+    ? annotation
+    : `${annotation.slice(0, MAX_ANNOTATION - 1)}…`;
+};
+
+/**
+ * True when the resource carries `tagKey` and its value, split on commas,
+ * lists `true` or the rule id (any case).
+ */
+const isExemptByTag = (tags: Tags, tagKey: string, ruleId: string): boolean => {
+  const value = tags.get(tagKey);
+  if (value === undefined) return false;
+  return value
+    .split(',')
+    .map((item) => item.trim().toLowerCase())
+    .some((item) => item === 'true' || item === ruleId.toLowerCase());
+};
+
+const readParameter = <T>(
+  ruleId: string,
+  spec: ParameterSpec<T>,
+  raw: RawParameters
+): T => {
+  const value = raw[spec.name];
+  if (isUnset(value)) return spec.defaultValue;
+  const parsed = spec.parse(value);
+  if (parsed === undefined) {
+    throw new InvalidParameterError(
+      spec.name,
+      `${ruleId}: parameter ${spec.name}: expected ${spec.expected}, got ${describeValue(value)}`
+    );
+  }
+  return parsed;
+};
+
+const asRawParameters = (ruleId: string, raw: unknown): RawParameters => {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw === 'object' && !Array.isArray(raw))
+    return raw as RawParameters;
+  throw new InvalidParameterError(
+    '(all)',
+    `${ruleId}: rule parameters: expected a JSON object, got ${describeValue(raw)}`
+  );
+};
+
+/** What a rule module supplies to {@link defineRule}. */
+interface RuleDefinition<S extends Record<string, ParameterSpec<unknown>>, R> {
+  readonly metadata: Omit<RuleMetadata, 'parameters'>;
+  readonly parameters: S;
+  /** The resources of the rule's type in the inventory, NOT_APPLICABLE ones included. */
+  readonly resources: (inventory: Inventory) => Iterable<R>;
+  /**
+   * Returns the judge of one resource that is not exempt by tag. Called once
+   * per evaluation, so it may hold per-inventory memos (one route-table
+   * resolution shared by all the subnets that use it).
+   */
+  readonly judge: (
+    inventory: Inventory,
+    parameters: ParameterValues<S> & CommonParameterValues
+  ) => (resource: R) => Verdict;
+}
+
+/**
+ * Builds a registered rule from its metadata, parameters and per-resource
+ * logic. The framework owns what every rule shares: parameter validation,
+ * the exempt tag, one evaluation per resource in id order, and annotation
+ * length.
+ */
+const defineRule = <
+  S extends Record<string, ParameterSpec<unknown>>,
+  R extends Reportable,
+>(
+  definition: RuleDefinition<S, R>
+): Rule => {
+  const specs = { ...definition.parameters, ...commonParameters };
+  const metadata: RuleMetadata = {
+    ...definition.metadata,
+    parameters: Object.values(specs),
+  };
+  const ruleId = metadata.id;
+  const prepare = (raw?: unknown): PreparedRule => {
+    const input = asRawParameters(ruleId, raw);
+    const values = Object.fromEntries(
+      Object.entries(specs).map(([key, spec]) => [
+        key,
+        readParameter(ruleId, spec, input),
+      ])
+    ) as ParameterValues<S> & CommonParameterValues;
+    const evaluate = (inventory: Inventory): Evaluation[] => {
+      const resources = [...definition.resources(inventory)].sort((a, b) =>
+        a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+      );
+      const judge = definition.judge(inventory, values);
+      return resources.map((resource) => {
+        const verdict = isExemptByTag(
+          resource.tags,
+          values.exemptTagKey,
+          ruleId
+        )
+          ? notApplicable('exempt by tag')
+          : judge(resource);
+        return {
+          ruleId,
+          accountId: inventory.accountId,
+          region: inventory.region,
+          resourceType: metadata.resourceType,
+          resourceId: resource.id,
+          complianceType: verdict.complianceType,
+          annotation: clampAnnotation(verdict.annotation),
+        };
+      });
+    };
+    return { metadata, parameters: values, evaluate };
+  };
+  return { metadata, prepare };
+};
+
+/** A COMPLIANT verdict. */
+const compliant = (annotation: string): Verdict => ({
+  complianceType: 'COMPLIANT',
+  annotation,
+});
+
+/** A NON_COMPLIANT verdict. */
+const nonCompliant = (annotation: string): Verdict => ({
+  complianceType: 'NON_COMPLIANT',
+  annotation,
+});
+
+/** A NOT_APPLICABLE verdict; the annotation says why the rule does not apply. */
+const notApplicable = (annotation: string): Verdict => ({
+  complianceType: 'NOT_APPLICABLE',
+  annotation,
+});
+
+export type {
+  ComplianceType,
+  Evaluation,
+  ParameterValues,
+  PreparedRule,
+  ResourceType,
+  Rule,
+  RuleMetadata,
+  Severity,
+  TriggerResourceType,
+  Verdict,
+};
+export {
+  clampAnnotation,
+  commonParameters,
+  compliant,
+  defineRule,
+  isExemptByTag,
+  nonCompliant,
+  notApplicable,
+};
