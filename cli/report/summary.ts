@@ -26,6 +26,16 @@ const zero = (): Counts => ({
   notApplicable: 0,
 });
 
+const increment = (
+  table: Record<string, Counts>,
+  name: string,
+  key: keyof Counts
+): void => {
+  const counts = table[name] ?? zero();
+  counts[key] += 1;
+  table[name] = counts;
+};
+
 /**
  * Counts evaluations overall, per rule and per account (`account/region`).
  *
@@ -44,8 +54,8 @@ const summarize = (
     const key = KEY[evaluation.complianceType];
     const account = `${evaluation.accountId}/${evaluation.region}`;
     total[key] += 1;
-    (rules[evaluation.ruleId] ??= zero())[key] += 1;
-    (accounts[account] ??= zero())[key] += 1;
+    increment(rules, evaluation.ruleId, key);
+    increment(accounts, account, key);
   }
   return { evaluations: evaluations.length, ...total, rules, accounts };
 };

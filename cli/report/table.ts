@@ -15,6 +15,8 @@ interface TableOptions {
 
 // 26 + 16 + 54 columns plus 4 borders: fits a 100-column terminal.
 const COLUMN_WIDTHS = [26, 16, 54];
+// The annotation column less its one-space padding on each side.
+const ANNOTATION_WIDTH = 52;
 
 const ORDER: Readonly<Record<ComplianceType, number>> = {
   NON_COMPLIANT: 0,
@@ -28,6 +30,21 @@ const COLOR: Readonly<Record<ComplianceType, Parameters<typeof styleText>[0]>> =
     COMPLIANT: 'green',
     NOT_APPLICABLE: 'gray',
   };
+
+/**
+ * Splits words longer than a cell: cli-table3 wraps on word boundaries but
+ * truncates a word that does not fit (a `vpce-svc-…` service name), and an
+ * annotation must never lose its cause.
+ */
+const breakLongWords = (text: string, width: number): string =>
+  text
+    .split(' ')
+    .map((word) =>
+      word.length <= width
+        ? word
+        : (word.match(new RegExp(`.{1,${width}}`, 'gu')) ?? [word]).join(' ')
+    )
+    .join(' ');
 
 const byVerdictThenId = (a: Evaluation, b: Evaluation): number =>
   ORDER[a.complianceType] - ORDER[b.complianceType] ||
@@ -57,7 +74,11 @@ const ruleTable = (
     const verdict = options.color
       ? styleText(COLOR[evaluation.complianceType], evaluation.complianceType)
       : evaluation.complianceType;
-    table.push([evaluation.resourceId, verdict, evaluation.annotation]);
+    table.push([
+      evaluation.resourceId,
+      verdict,
+      breakLongWords(evaluation.annotation, ANNOTATION_WIDTH),
+    ]);
   }
   if (evaluations.length === 0)
     table.push([{ colSpan: 3, content: 'no resources in scope' }]);

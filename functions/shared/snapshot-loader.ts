@@ -24,11 +24,14 @@ const typeName = (value: unknown): string => {
   return EXPECTED_TYPES[typeof value] ?? typeof value;
 };
 
-const describeInput = (value: unknown): string => {
-  if (typeof value !== 'string') return typeName(value);
-  const text = JSON.stringify(value);
-  return text.length > 50 ? `${text.slice(0, 47)}..."` : text;
+const quote = (text: string): string => {
+  const json = JSON.stringify(text);
+  return json.length > 50 ? `${json.slice(0, 47)}..."` : json;
 };
+
+/** `the string "true"`, `a number`…: what was found instead. */
+const describeFound = (value: unknown): string =>
+  typeof value === 'string' ? `the string ${quote(value)}` : typeName(value);
 
 /** `Subnets[2].AvailabilityZoneId`, or `(top level)`. */
 const formatPath = (path: readonly PropertyKey[]): string => {
@@ -47,11 +50,12 @@ const describeIssue = (issue: z.core.$ZodIssue): string => {
     const expected = EXPECTED_TYPES[issue.expected] ?? issue.expected;
     return input === undefined
       ? `missing (expected ${expected})`
-      : `expected ${expected}, got ${typeName(input)}`;
+      : `expected ${expected}, got ${describeFound(input)}`;
   }
-  return input === undefined
-    ? issue.message
-    : `${issue.message}, got ${describeInput(input)}`;
+  // Refinements on objects (a route without a destination) say it all.
+  return typeof input === 'string'
+    ? `${issue.message}, got ${quote(input)}`
+    : issue.message;
 };
 
 /**
@@ -81,7 +85,8 @@ const validateAccountRegion = (
 /** Adds `(line L, column C)` to V8's `… at position N` JSON errors. */
 const locateJsonError = (message: string, text: string): string => {
   const match = /at position (\d+)/.exec(message);
-  if (!match?.[1]) return message;
+  // Node 22 already appends "(line L column C)" itself.
+  if (!match?.[1] || /\bline \d+/.test(message)) return message;
   const before = text.slice(0, Number(match[1]));
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');

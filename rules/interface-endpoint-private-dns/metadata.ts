@@ -9,7 +9,7 @@ const parameters = {
     [],
     {
       item: {
-        pattern: /^[a-z0-9][a-z0-9.-]*$/,
+        pattern: /^[a-z][a-z0-9.-]*$/,
         description: 'service labels such as s3',
       },
       lowerCase: true,

@@ -197,7 +197,12 @@ const clauseLimit = (
   clause: ConditionClause,
   scope: Scope
 ): string | undefined => {
-  if (isBoolOn(clause, 'aws:principalisawsservice', 'true')) {
+  // BoolIfExists is true for a request without the key (an anonymous one),
+  // so only the plain Bool form limits the Allow to AWS service principals.
+  if (
+    !clause.ifExists &&
+    isBoolOn(clause, 'aws:principalisawsservice', 'true')
+  ) {
     return 'AWS service principals only';
   }
   if (!POSITIVE.has(clause.baseOperator) || clause.ifExists) return undefined;
@@ -239,8 +244,10 @@ const holdsForEveryOutsideRequest = (
   // Negated operators are true when the key is absent (a principal outside
   // any organization has no aws:PrincipalOrgID), so they deny those too;
   // ForAnyValue: forms are false then, which opens a hole.
-  if (!NEGATED.has(clause.baseOperator) || clause.qualifier !== undefined)
+  // ForAllValues: forms are true then too, and for every outsider's values.
+  if (!NEGATED.has(clause.baseOperator) || clause.qualifier === 'ForAnyValue') {
     return false;
+  }
   return pinsPrincipal(clause, scope) || pinsResource(clause, scope);
 };
 
@@ -252,6 +259,7 @@ const accountOfPrincipal = (ref: PrincipalRef): string | undefined => {
 /** Service principals are trusted; Federated and CanonicalUser prove no account. */
 const isTrustedPrincipal = (ref: PrincipalRef, scope: Scope): boolean => {
   if (ref.type === 'Service') return true;
+  if (ref.unpinned) return false;
   if (ref.type !== 'AWS') return false;
   return scope.trustedAccounts?.has(accountOfPrincipal(ref) ?? '') === true;
 };
@@ -269,23 +277,27 @@ const principalExposure = (
 ): string | undefined => {
   if (spec.kind === 'any') return 'Principal *';
   if (spec.kind === 'except') return 'NotPrincipal';
+  const unpinned = spec.principals.find((p) => p.unpinned);
+  if (unpinned) return `principal ${describePrincipal(unpinned)}`;
   if (scope.trustedAccounts === undefined) return undefined;
-  const untrusted = spec.principals.filter(
-    (p) => !isTrustedPrincipal(p, scope)
-  );
-  return untrusted[0] === undefined
+  const untrusted = spec.principals.find((p) => !isTrustedPrincipal(p, scope));
+  return untrusted === undefined
     ? undefined
-    : `principal ${describePrincipal(untrusted[0])}`;
+    : `principal ${describePrincipal(untrusted)}`;
 };
 
 /** True when the Deny's principal element covers every outside principal. */
 const appliesToEveryOutsider = (spec: PrincipalSpec, scope: Scope): boolean => {
   if (spec.kind === 'any') return true;
   if (spec.kind === 'only') return false;
-  // NotPrincipal lists the ones spared; the spared must be trusted.
-  return (
-    scope.trustedAccounts === undefined ||
-    spec.principals.every((p) => isTrustedPrincipal(p, scope))
+  // NotPrincipal lists the ones spared. Outsiders are not AWS services, so
+  // sparing services (even `{"Service":"*"}`) spares no outsider; any other
+  // spared principal must be pinned, and trusted when there is a trusted set.
+  return spec.principals.every(
+    (p) =>
+      p.type === 'Service' ||
+      (!p.unpinned &&
+        (scope.trustedAccounts === undefined || isTrustedPrincipal(p, scope)))
   );
 };
 

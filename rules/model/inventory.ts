@@ -75,6 +75,8 @@ interface Route {
   readonly propagated: boolean;
   /** `0.0.0.0/0 → nat-0abc`, for annotations. */
   readonly text: string;
+  /** `0.0.0.0/0` or `pl-63a5400a`, for annotations. */
+  readonly destinationText: string;
 }
 
 /** A route table and the subnets explicitly associated with it. */
@@ -165,7 +167,7 @@ interface Inventory {
   readonly endpoints: ReadonlyMap<string, VpcEndpoint>;
   readonly endpointsByVpc: ReadonlyMap<string, readonly VpcEndpoint[]>;
   readonly prefixListsByName: ReadonlyMap<string, PrefixList>;
-  /** Keyed by `serviceName` then endpoint type (`Interface`, `Gateway`…). */
+  /** Keyed by `serviceName` then lower-cased endpoint type (`interface`…). */
   readonly serviceDetails: ReadonlyMap<
     string,
     ReadonlyMap<string, ServiceDetail>
@@ -268,6 +270,7 @@ const toRoute = (route: Ec2Route): Route => {
     target,
     active: state === 'active',
     propagated: PROPAGATED_ORIGINS.has(route.Origin ?? ''),
+    destinationText: to,
     text: `${to} → ${target?.id ?? 'no target'}${state === 'active' ? '' : ` (${state})`}`,
   };
 };
@@ -417,7 +420,8 @@ const indexServiceDetails = (
   const byName = new Map<string, Map<string, ServiceDetail>>();
   for (const detail of details) {
     const byType = byName.get(detail.name) ?? new Map<string, ServiceDetail>();
-    for (const type of detail.types) byType.set(type, detail);
+    // Keyed lower-cased: the endpoint rules compare types case-insensitively.
+    for (const type of detail.types) byType.set(type.toLowerCase(), detail);
     byName.set(detail.name, byType);
   }
   return byName;
@@ -492,7 +496,9 @@ const serviceDetailOf = (
   inventory: Inventory,
   endpoint: VpcEndpoint
 ): ServiceDetail | undefined =>
-  inventory.serviceDetails.get(endpoint.service.name)?.get(endpoint.type);
+  inventory.serviceDetails
+    .get(endpoint.service.name)
+    ?.get(endpoint.type.toLowerCase());
 
 export type {
   IngressRule,

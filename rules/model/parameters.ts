@@ -42,16 +42,25 @@ const parseInteger = (raw: unknown): number | undefined => {
   return Number.isSafeInteger(value) ? value : undefined;
 };
 
+// Config sends strings; a JSON number (an account id written unquoted) and
+// arrays are accepted too. Numbers lose leading zeros, which then fails the
+// item pattern rather than being guessed at.
+const asListItem = (item: unknown): string | undefined => {
+  if (typeof item === 'string') return item;
+  if (typeof item === 'number' && Number.isSafeInteger(item))
+    return String(item);
+  return undefined;
+};
+
 const parseList = (raw: unknown): string[] | undefined => {
   const items =
-    typeof raw === 'string'
-      ? raw.split(',')
-      : Array.isArray(raw) && raw.every((item) => typeof item === 'string')
-        ? (raw as string[])
-        : undefined;
-  if (!items) return undefined;
+    typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : [raw];
+  const texts = items.map(asListItem);
+  if (texts.some((t) => t === undefined)) return undefined;
   return [
-    ...new Set(items.map((item) => item.trim()).filter((item) => item !== '')),
+    ...new Set(
+      (texts as string[]).map((t) => t.trim()).filter((t) => t !== '')
+    ),
   ];
 };
 

@@ -17,10 +17,23 @@ class PolicyShapeError extends InputError {
 
 /** One principal from a `Principal`/`NotPrincipal` element. */
 interface PrincipalRef {
-  /** `AWS`, `Service`, `Federated`, `CanonicalUser`. */
+  /** `AWS`, `Service`, `Federated`, `CanonicalUser` (or anything written). */
   readonly type: string;
   readonly value: string;
+  /**
+   * A wildcard in the value, or a type IAM does not know: the reference
+   * cannot be pinned to anyone. An Allow naming it admits outsiders; a Deny
+   * naming it is not relied on.
+   */
+  readonly unpinned: boolean;
 }
+
+const PRINCIPAL_TYPES = new Set([
+  'AWS',
+  'Service',
+  'Federated',
+  'CanonicalUser',
+]);
 
 /**
  * Who a statement applies to: everyone (`*`, `{"AWS":"*"}`, no element),
@@ -83,17 +96,18 @@ const readPrincipalRefs = (
   name: string
 ): PrincipalRef[] | 'any' => {
   if (element === '*') return 'any';
-  if (!isRecord(element))
+  if (!isRecord(element)) {
     throw new PolicyShapeError(`${name} must be "*" or an object`);
+  }
   const refs = Object.entries(element).flatMap(([type, value]) =>
-    asList(value, `${name}.${type}`).map((v) => ({ type, value: v }))
+    asList(value, `${name}.${type}`).map((v) => ({
+      type,
+      value: v,
+      unpinned: !PRINCIPAL_TYPES.has(type) || /[*?]/.test(v),
+    }))
   );
   // `{"AWS":"*"}` means everyone, also inside a list with other principals.
-  // A wildcard anywhere in an AWS principal cannot be pinned to an account,
-  // so it is read as everyone as well.
-  return refs.some((r) => r.type === 'AWS' && /[*?]/.test(r.value))
-    ? 'any'
-    : refs;
+  return refs.some((r) => r.type === 'AWS' && r.value === '*') ? 'any' : refs;
 };
 
 const readPrincipal = (statement: Record<string, unknown>): PrincipalSpec => {

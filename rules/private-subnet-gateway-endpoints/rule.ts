@@ -5,6 +5,7 @@ import type {
   PrefixList,
   Route,
   RouteTable,
+  RouteTargetKind,
   Subnet,
   VpcEndpoint,
 } from '../model/inventory.js';
@@ -20,12 +21,6 @@ import {
 } from '../model/rule.js';
 import { isAwsServiceIn } from '../model/service-name.js';
 import { metadata, parameters } from './metadata.js';
-
-/** What one service's traffic from one route table does. */
-interface ServiceOutcome {
-  readonly failed: boolean;
-  readonly text: string;
-}
 
 /**
  * The route that makes a subnet public: an active default route (IPv4 or
@@ -87,38 +82,67 @@ const dnsCapturingInterfaceEndpoint = (
       !endpoint.privateDnsOnlyForInboundResolverEndpoint
   );
 
-const TARGET_NAMES: Readonly<Record<string, string>> = {
+const GATEWAY_NAMES: Readonly<Record<string, string>> = {
   'igw-': 'internet gateway',
   'vgw-': 'virtual private gateway',
 };
 
+const KIND_NAMES: Readonly<Record<RouteTargetKind, string>> = {
+  gateway: 'gateway',
+  'nat-gateway': 'NAT gateway',
+  'transit-gateway': 'transit gateway',
+  'peering-connection': 'peering connection',
+  'network-interface': 'network interface',
+  instance: 'instance',
+  'egress-only-internet-gateway': 'egress-only internet gateway',
+  'local-gateway': 'local gateway',
+  'carrier-gateway': 'carrier gateway',
+  'core-network': 'core network',
+};
+
 const describeEndpointTarget = (
   endpoint: VpcEndpoint | undefined,
-  id: string
+  id: string,
+  table: RouteTable,
+  region: string
 ): string => {
   if (!endpoint) return `endpoint ${id} (not in the inventory)`;
   if (isOfType(endpoint, 'GatewayLoadBalancer'))
     return `Gateway Load Balancer endpoint ${id}`;
   if (!isOfType(endpoint, 'Gateway')) return `${endpoint.type} endpoint ${id}`;
   if (endpoint.state !== 'available')
-    return `gateway endpoint ${id} (${endpoint.raw.State})`;
+    return `gateway endpoint ${id}, which is ${endpoint.raw.State}`;
+  // Name why an available gateway endpoint does not count: its VPC or the
+  // Region in its service name.
+  if (endpoint.vpcId !== table.vpcId)
+    return `gateway endpoint ${id} in ${endpoint.vpcId}, not ${table.vpcId}`;
+  if (endpoint.service.region !== region)
+    return `gateway endpoint ${id} of ${endpoint.service.name}`;
   return `gateway endpoint ${id} of ${endpoint.service.label}`;
 };
 
-/** Names where a route sends traffic, for annotations. */
-const describeTarget = (inventory: Inventory, route: Route): string => {
+/** Names where a route of `table` sends traffic, for annotations. */
+const describeTarget = (
+  inventory: Inventory,
+  table: RouteTable,
+  route: Route
+): string => {
   const target = route.target;
   if (!target) return 'no target';
   if (target.kind !== 'gateway')
-    return `${target.kind.replaceAll('-', ' ')} ${target.id}`;
+    return `${KIND_NAMES[target.kind]} ${target.id}`;
   if (target.id.startsWith('vpce-')) {
     return describeEndpointTarget(
       inventory.endpoints.get(target.id),
-      target.id
+      target.id,
+      table,
+      inventory.region
     );
   }
-  const prefix = Object.keys(TARGET_NAMES).find((p) => target.id.startsWith(p));
-  return prefix ? `${TARGET_NAMES[prefix]} ${target.id}` : target.id;
+  const prefix = Object.keys(GATEWAY_NAMES).find((p) =>
+    target.id.startsWith(p)
+  );
+  return prefix ? `${GATEWAY_NAMES[prefix]} ${target.id}` : target.id;
 };
 
 const viaGatewayEndpoint = (
@@ -136,61 +160,127 @@ const viaGatewayEndpoint = (
     : undefined;
 };
 
-const judgeService = (
+/** Where one service's traffic from one route table goes. */
+interface ServiceTrace {
+  readonly service: string;
+  /** An interface endpoint whose private DNS takes the VPC's traffic. */
+  readonly capturedBy: VpcEndpoint | undefined;
+  /** Routes that carry some of the traffic anywhere but a gateway endpoint. */
+  readonly leaks: readonly Route[];
+  /** Gateway endpoints that carry some of it. */
+  readonly endpoints: readonly string[];
+  readonly unroutedBlocks: number;
+  readonly blocks: number;
+}
+
+const traceService = (
   inventory: Inventory,
   table: RouteTable,
   service: string,
-  parts: readonly ResolvedPart[],
-  requireGatewayRoute: boolean
-): ServiceOutcome => {
-  const capturing = dnsCapturingInterfaceEndpoint(
-    inventory,
-    table.vpcId,
-    service
-  );
-  if (capturing) {
-    return {
-      failed: true,
-      text:
-        `${service}: interface endpoint ${capturing.id} has private DNS on for VPC ` +
-        'clients, so they bypass the gateway endpoint',
-    };
-  }
+  parts: readonly ResolvedPart[]
+): ServiceTrace => {
   const endpoints = new Set<string>();
-  const unrouted: string[] = [];
-  const leaks: string[] = [];
+  const leaks = new Set<Route>();
+  let unroutedBlocks = 0;
   for (const part of parts) {
     const endpoint = viaGatewayEndpoint(inventory, table, service, part);
     if (endpoint) endpoints.add(endpoint);
-    else if (!part.route) unrouted.push(part.part);
-    else {
-      leaks.push(
-        `${part.part} leaves via ${describeTarget(inventory, part.route)} ` +
-          `(route ${part.route.text} in ${table.id})`
+    else if (part.route) leaks.add(part.route);
+    else unroutedBlocks += 1;
+  }
+  return {
+    service,
+    capturedBy: dnsCapturingInterfaceEndpoint(inventory, table.vpcId, service),
+    leaks: [...leaks],
+    endpoints: [...endpoints],
+    unroutedBlocks,
+    blocks: parts.length,
+  };
+};
+
+const failsTrace = (
+  trace: ServiceTrace,
+  requireGatewayRoute: boolean
+): boolean =>
+  trace.capturedBy !== undefined ||
+  trace.leaks.length > 0 ||
+  (requireGatewayRoute && trace.unroutedBlocks > 0);
+
+const MAX_LISTED_ROUTES = 3;
+
+/** `route 0.0.0.0/0`, or `routes 52.216.10.0/24, 54.231.1.0/24 and 2 more`. */
+const listRoutes = (routes: readonly Route[]): string => {
+  const shown = routes
+    .slice(0, MAX_LISTED_ROUTES)
+    .map((r) => r.destinationText);
+  const more = routes.length - shown.length;
+  return `${routes.length > 1 ? 'routes' : 'route'} ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+};
+
+const unroutedText = (trace: ServiceTrace): string =>
+  `${trace.unroutedBlocks} of ${trace.blocks} blocks have no route`;
+
+/**
+ * The annotation of a failing subnet. Services leaking through the same
+ * route are named together, so S3 and DynamoDB leaving by one NAT default
+ * route is one clause, not two that overflow the annotation.
+ */
+const describeFailures = (
+  inventory: Inventory,
+  table: RouteTable,
+  traces: readonly ServiceTrace[],
+  requireGatewayRoute: boolean
+): string => {
+  const clauses: string[] = [];
+  const leaksByTarget = new Map<
+    string,
+    { services: Set<string>; routes: Set<Route> }
+  >();
+  for (const trace of traces) {
+    if (trace.capturedBy) {
+      clauses.push(
+        `${trace.service}: interface endpoint ${trace.capturedBy.id} has private ` +
+          'DNS on for VPC clients, so they bypass the gateway endpoint'
       );
+      continue;
+    }
+    for (const route of trace.leaks) {
+      const target = describeTarget(inventory, table, route);
+      const group = leaksByTarget.get(target) ?? {
+        services: new Set(),
+        routes: new Set(),
+      };
+      group.services.add(trace.service);
+      group.routes.add(route);
+      leaksByTarget.set(target, group);
     }
   }
-  if (leaks.length > 0) {
-    const more = leaks.length > 1 ? ` and ${leaks.length - 1} more` : '';
-    return { failed: true, text: `${service} ${leaks[0]}${more}` };
+  for (const [target, { services, routes }] of leaksByTarget) {
+    const names = [...services].join(' and ');
+    const verb = services.size > 1 ? 'leave' : 'leaves';
+    clauses.push(
+      `${names} ${verb} via ${target} (${listRoutes([...routes])} in ${table.id})`
+    );
   }
-  if (endpoints.size === 0) {
-    return requireGatewayRoute
-      ? {
-          failed: true,
-          text: `no route to ${service}, and requireGatewayRoute is true`,
-        }
-      : { failed: false, text: `no route to ${service}` };
+  for (const trace of traces) {
+    if (trace.capturedBy || trace.leaks.length > 0 || !requireGatewayRoute)
+      continue;
+    if (trace.unroutedBlocks === 0) continue;
+    clauses.push(
+      trace.endpoints.length === 0
+        ? `no route to ${trace.service}, and requireGatewayRoute is true`
+        : `${trace.service} via ${trace.endpoints.join(', ')}, but ${unroutedText(trace)} ` +
+            'and requireGatewayRoute is true'
+    );
   }
-  const via = `${service} via ${[...endpoints].join(', ')}`;
-  if (unrouted.length === 0) return { failed: false, text: via };
-  const gap = `${unrouted.length} of ${parts.length} blocks have no route`;
-  return requireGatewayRoute
-    ? {
-        failed: true,
-        text: `${via}, but ${gap} and requireGatewayRoute is true`,
-      }
-    : { failed: false, text: `${via} (${gap})` };
+  return clauses.join('; ');
+};
+
+/** The annotation of a passing subnet: where each service's traffic goes. */
+const describePass = (trace: ServiceTrace): string => {
+  if (trace.endpoints.length === 0) return `no route to ${trace.service}`;
+  const via = `${trace.service} via ${trace.endpoints.join(', ')}`;
+  return trace.unroutedBlocks === 0 ? via : `${via} (${unroutedText(trace)})`;
 };
 
 const effectiveTableOf = (inventory: Inventory, subnet: Subnet): RouteTable => {
@@ -226,19 +316,14 @@ const rule = defineRule({
       const igwRoute = internetGatewayDefaultRoute(table);
       if (igwRoute)
         return notApplicable(`public subnet: ${igwRoute.text} in ${table.id}`);
-      const outcomes = services.map((service) =>
-        judgeService(
-          inventory,
-          table,
-          service,
-          partsFor(table, service),
-          requireGatewayRoute
-        )
+      const traces = services.map((service) =>
+        traceService(inventory, table, service, partsFor(table, service))
       );
-      const failures = outcomes.filter((o) => o.failed);
-      return failures.length > 0
-        ? nonCompliant(failures.map((o) => o.text).join('; '))
-        : compliant(outcomes.map((o) => o.text).join('; '));
+      return traces.some((t) => failsTrace(t, requireGatewayRoute))
+        ? nonCompliant(
+            describeFailures(inventory, table, traces, requireGatewayRoute)
+          )
+        : compliant(traces.map(describePass).join('; '));
     };
   },
 });

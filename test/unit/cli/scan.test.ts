@@ -1,0 +1,362 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { rules } from '../../../rules/index.js';
+import { runCli, writeTemp } from '../../helpers/cli.js';
+import {
+  endpoint,
+  route,
+  routeTable,
+  securityGroup,
+  serviceDetail,
+  snapshot,
+  subnet,
+} from '../../helpers/factories.js';
+
+const MINIMAL = 'test/fixtures/snapshots/minimal.json';
+
+/** One private subnet leaking S3 through NAT, one open default-policy gateway endpoint. */
+const leakySnapshot = () =>
+  snapshot({
+    Subnets: [subnet('subnet-a')],
+    RouteTables: [
+      routeTable('rtb-1', {
+        main: true,
+        routes: [route.cidr('0.0.0.0/0', { NatGatewayId: 'nat-1' })],
+      }),
+    ],
+    VpcEndpoints: [endpoint('vpce-gw', { type: 'Gateway', service: 's3' })],
+    ServiceDetails: [serviceDetail('s3', ['Gateway'])],
+    SecurityGroups: [securityGroup('sg-1')],
+  });
+
+const EVALUATION_KEYS = [
+  'ruleId',
+  'accountId',
+  'region',
+  'resourceType',
+  'resourceId',
+  'complianceType',
+  'annotation',
+];
+
+describe('vpce-guard scan', () => {
+  it('exits 0 and prints the JSON document when nothing is NON_COMPLIANT', async () => {
+    // Act
+    const result = await runCli(
+      'scan',
+      '--snapshot',
+      MINIMAL,
+      '--format',
+      'json'
+    );
+
+    // Assert
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    const document = JSON.parse(result.stdout);
+    expect(Object.keys(document)).toEqual(['evaluations', 'summary']);
+    expect(document.evaluations).toEqual([
+      {
+        ruleId: 'private-subnet-gateway-endpoints',
+        accountId: '111122223333',
+        region: 'us-east-1',
+        resourceType: 'AWS::EC2::Subnet',
+        resourceId: 'subnet-0a1b2c3d4e5f60718',
+        complianceType: 'COMPLIANT',
+        annotation: 'no route to s3; no route to dynamodb',
+      },
+    ]);
+    expect(document.summary).toMatchObject({
+      evaluations: 1,
+      compliant: 1,
+      nonCompliant: 0,
+      notApplicable: 0,
+    });
+  });
+
+  it('exits 1 when something is NON_COMPLIANT, and lists NOT_APPLICABLE evaluations too', async () => {
+    // Arrange
+    const file = writeTemp('leaky.json', leakySnapshot());
+
+    // Act
+    const result = await runCli('scan', '--snapshot', file, '--format', 'json');
+
+    // Assert
+    expect(result.status).toBe(1);
+    const document = JSON.parse(result.stdout);
+    for (const evaluation of document.evaluations) {
+      expect(Object.keys(evaluation)).toEqual(EVALUATION_KEYS);
+    }
+    const verdicts = document.evaluations.map(
+      (e: { ruleId: string; resourceId: string; complianceType: string }) =>
+        `${e.ruleId} ${e.resourceId} ${e.complianceType}`
+    );
+    expect(verdicts).toEqual([
+      'private-subnet-gateway-endpoints subnet-a NON_COMPLIANT',
+      'interface-endpoint-multi-az vpce-gw NOT_APPLICABLE',
+      'interface-endpoint-private-dns vpce-gw NOT_APPLICABLE',
+      'endpoint-policy-restrictive vpce-gw NON_COMPLIANT',
+      'interface-endpoint-https-ingress vpce-gw NOT_APPLICABLE',
+    ]);
+    expect(document.summary.rules['endpoint-policy-restrictive']).toEqual({
+      compliant: 0,
+      nonCompliant: 1,
+      notApplicable: 0,
+    });
+    expect(document.summary.accounts['111122223333/us-east-1']).toEqual({
+      compliant: 0,
+      nonCompliant: 2,
+      notApplicable: 3,
+    });
+  });
+
+  it('exits 0 with --exit-zero even when something is NON_COMPLIANT', async () => {
+    // Arrange
+    const file = writeTemp('leaky.json', leakySnapshot());
+
+    // Act
+    const result = await runCli('scan', '--snapshot', file, '--exit-zero');
+
+    // Assert
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('NON_COMPLIANT');
+  });
+
+  it('runs only the rules named by --rules', async () => {
+    // Arrange
+    const file = writeTemp('leaky.json', leakySnapshot());
+
+    // Act
+    const result = await runCli(
+      'scan',
+      '--snapshot',
+      file,
+      '--rules',
+      'endpoint-policy-restrictive',
+      '--format',
+      'json'
+    );
+
+    // Assert
+    const document = JSON.parse(result.stdout);
+    expect(
+      new Set(document.evaluations.map((e: { ruleId: string }) => e.ruleId))
+    ).toEqual(new Set(['endpoint-policy-restrictive']));
+    expect(Object.keys(document.summary.rules)).toEqual([
+      'endpoint-policy-restrictive',
+    ]);
+  });
+
+  it('applies --rule-params to the rule they are keyed by', async () => {
+    // Arrange
+    const file = writeTemp('leaky.json', leakySnapshot());
+    const params = writeTemp('params.json', {
+      'private-subnet-gateway-endpoints': {
+        services: 'dynamodb',
+        ExecutionRoleName: 'x',
+      },
+    });
+
+    // Act
+    const result = await runCli(
+      'scan',
+      '--snapshot',
+      file,
+      '--rules',
+      'private-subnet-gateway-endpoints',
+      '--rule-params',
+      params,
+      '--format',
+      'json'
+    );
+
+    // Assert
+    const [evaluation] = JSON.parse(result.stdout).evaluations;
+    expect(evaluation.annotation).toMatch(/^dynamodb /);
+    expect(evaluation.annotation).not.toContain('s3');
+  });
+
+  it('scans every account-region of an array file, grouping the table by account', async () => {
+    // Act
+    const json = await runCli(
+      'scan',
+      '--snapshot',
+      'test/fixtures/snapshots/two-regions.json',
+      '--format',
+      'json'
+    );
+    const table = await runCli(
+      'scan',
+      '--snapshot',
+      'test/fixtures/snapshots/two-regions.json'
+    );
+
+    // Assert
+    const regions = JSON.parse(json.stdout).evaluations.map(
+      (e: { region: string }) => e.region
+    );
+    expect(regions).toEqual(['us-east-1', 'eu-west-1']);
+    expect(table.stdout).toContain('111122223333 us-east-1');
+    expect(table.stdout).toContain('111122223333 eu-west-1');
+    expect(table.stdout).toContain('in 2 account-regions');
+  });
+
+  it('rejects an account-region that two files both hold', async () => {
+    // Act
+    const result = await runCli(
+      'scan',
+      '--snapshot',
+      MINIMAL,
+      'test/fixtures/snapshots/two-regions.json'
+    );
+
+    // Assert
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      `vpce-guard: test/fixtures/snapshots/two-regions.json[0]: account-region 111122223333/us-east-1 is also in ${MINIMAL}\n`
+    );
+  });
+
+  it('writes the report to --output and nothing to stdout', async () => {
+    // Arrange
+    const output = join(dirname(writeTemp('x', '')), 'report.json');
+
+    // Act
+    const result = await runCli(
+      'scan',
+      '--snapshot',
+      MINIMAL,
+      '--format',
+      'json',
+      '--output',
+      output
+    );
+
+    // Assert
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(JSON.parse(readFileSync(output, 'utf8')).summary.evaluations).toBe(
+      1
+    );
+  });
+
+  it('prints a table grouped by rule that fits a 100-column terminal', async () => {
+    // Arrange
+    const file = writeTemp('leaky.json', leakySnapshot());
+
+    // Act
+    const result = await runCli('scan', '--snapshot', file);
+
+    // Assert
+    const lines = result.stdout.split('\n');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(
+      100
+    );
+    for (const rule of rules) expect(result.stdout).toContain(rule.metadata.id);
+    expect(
+      result.stdout.indexOf('private-subnet-gateway-endpoints')
+    ).toBeLessThan(result.stdout.indexOf('interface-endpoint-multi-az'));
+    expect(result.stdout).toContain('subnet-a');
+    expect(result.stdout).toMatch(
+      /5 evaluations in 1 account-region: 2 NON_COMPLIANT/
+    );
+  });
+
+  it.each([
+    [
+      ['scan', '--snapshot', 'absent.json'],
+      'vpce-guard: absent.json: cannot read: no such file',
+    ],
+    [
+      ['scan', '--snapshot', MINIMAL, '--rules', 'no-such-rule'],
+      'vpce-guard: --rules: unknown rule "no-such-rule"',
+    ],
+    [
+      ['scan', '--snapshot', 'test/fixtures/snapshots/missing-az-id.json'],
+      'missing-az-id.json: Subnets[0].AvailabilityZoneId: missing (expected a string)',
+    ],
+    [
+      ['scan', '--snapshot', MINIMAL, '--format', 'xml'],
+      "argument 'xml' is invalid",
+    ],
+    [['scan'], "required option '--snapshot <files...>' not specified"],
+    [['scan', '--snapshot', MINIMAL, '--bogus'], "unknown option '--bogus'"],
+    [['frobnicate'], "unknown command 'frobnicate'"],
+  ])('exits 2 with a one-line reason for %j', async (argv, reason) => {
+    // Act
+    const result = await runCli(...argv);
+
+    // Assert
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(reason);
+    expect(result.stderr.trim().split('\n')[0]).toContain(reason);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    [
+      { 'interface-endpoint-multi-az': { minAzs: 'zero' } },
+      'interface-endpoint-multi-az: parameter minAzs: expected an integer ≥ 1, got "zero"',
+    ],
+    [{ 'no-such-rule': {} }, 'no-such-rule: not a rule id'],
+    [
+      { 'interface-endpoint-multi-az': 'minAzs=2' },
+      'interface-endpoint-multi-az: expected an object of rule parameters',
+    ],
+    [['minAzs'], 'expected a JSON object keyed by rule id'],
+  ])(
+    'exits 2 before loading anything for --rule-params %j',
+    async (params, reason) => {
+      // Arrange
+      const file = writeTemp('params.json', params);
+
+      // Act: the snapshot does not exist; parameters are validated first
+      const result = await runCli(
+        'scan',
+        '--snapshot',
+        'absent.json',
+        '--rule-params',
+        file
+      );
+
+      // Assert
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain(reason);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  );
+});
+
+describe('vpce-guard rules', () => {
+  it('lists every rule with its parameters and defaults', async () => {
+    // Act
+    const result = await runCli('rules');
+
+    // Assert
+    expect(result.status).toBe(0);
+    for (const { metadata } of rules) {
+      expect(result.stdout).toContain(metadata.id);
+      for (const parameter of metadata.parameters) {
+        expect(result.stdout).toContain(
+          `${parameter.name} (default ${JSON.stringify(parameter.defaultText)})`
+        );
+      }
+    }
+  });
+
+  it('prints the rule metadata as JSON with --format json', async () => {
+    // Act
+    const result = await runCli('rules', '--format', 'json');
+
+    // Assert
+    const listed = JSON.parse(result.stdout);
+    expect(listed.map((r: { id: string }) => r.id)).toEqual(
+      rules.map((r) => r.metadata.id)
+    );
+    expect(listed[1].parameters).toContainEqual(
+      expect.objectContaining({ name: 'minAzs', default: '2' })
+    );
+  });
+});
