@@ -23,5 +23,18 @@ export default {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
     },
+    {
+      // Real SDK calls against moto on loopback. globalSetup/globalTeardown
+      // sit on the project (Jest 30 runs a project's hooks only when tests of
+      // that project are selected), so `--selectProjects unit` never starts
+      // moto. Jest reads `testTimeout` only globally; the 60 s timeout is set
+      // by the setup file.
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/integration/setup-timeout.ts'],
+    },
   ],
 };

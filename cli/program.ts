@@ -4,8 +4,10 @@ import {
   InvalidParameterError,
   VpceGuardError,
 } from '../rules/model/errors.js';
+import { type InvokeOptions, invoke } from './commands/invoke.js';
 import { listRules } from './commands/rules.js';
 import { FORMATS, type ScanOptions, scan } from './commands/scan.js';
+import { type SnapshotOptions, snapshot } from './commands/snapshot.js';
 import { type CliIo, ExitCode } from './io.js';
 import { packageVersion } from './version.js';
 
@@ -54,10 +56,16 @@ const buildProgram = (
   program
     .command('scan')
     .description('Evaluate the rules over snapshot files and print a report.')
-    .requiredOption(
+    .option(
       '--snapshot <files...>',
       'snapshot files (see README: Snapshot format)'
     )
+    .option('--region <regions...>', 'scan live accounts in these Regions')
+    .option(
+      '--profile <profile>',
+      'AWS profile for --region (default: the standard chain)'
+    )
+    .option('--role-arn <arns...>', 'roles to assume, one per account to scan')
     .option('--rules <ids>', 'comma-separated rule ids to run (default: all)')
     .option(
       '--rule-params <file>',
@@ -71,6 +79,32 @@ const buildProgram = (
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--exit-zero', 'exit 0 even when something is NON_COMPLIANT')
     .action(async (options: ScanOptions) => setStatus(await scan(options, io)));
+
+  program
+    .command('snapshot')
+    .description('Write a snapshot file from a live account.')
+    .requiredOption('--region <regions...>', 'Regions to read')
+    .option('--profile <profile>', 'AWS profile (default: the standard chain)')
+    .option('--role-arn <arn>', 'role to assume first')
+    .option('--output <file>', 'write to a file instead of stdout')
+    .action(async (options: SnapshotOptions) =>
+      setStatus(await snapshot(options, io))
+    );
+
+  program
+    .command('invoke')
+    .description(
+      'Run the Lambda handler locally on a Config event; print what it sent.'
+    )
+    .requiredOption('--rule <id>', 'rule id (the function environment RULE_ID)')
+    .requiredOption(
+      '--event <file>',
+      'a Config invocation event (see examples/events/)'
+    )
+    .option('--output <file>', 'write to a file instead of stdout')
+    .action(async (options: InvokeOptions) =>
+      setStatus(await invoke(options, io))
+    );
 
   program
     .command('rules')

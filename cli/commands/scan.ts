@@ -1,6 +1,7 @@
 import { loadSnapshotFile } from '../../functions/shared/snapshot-loader.js';
 import { InputError } from '../../rules/model/errors.js';
 import { buildInventory } from '../../rules/model/inventory.js';
+import { loadLiveSnapshot } from '../aws.js';
 import { evaluateAll, type SourcedInventory } from '../evaluate.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { writeReport } from '../output.js';
@@ -19,7 +20,10 @@ type Format = (typeof FORMATS)[number];
 
 /** Options of `vpce-guard scan`, as commander parses them. */
 interface ScanOptions {
-  readonly snapshot: readonly string[];
+  readonly snapshot?: readonly string[];
+  readonly region?: readonly string[];
+  readonly profile?: string;
+  readonly roleArn?: readonly string[];
   readonly rules?: string;
   readonly ruleParams?: string;
   readonly format: Format;
@@ -62,13 +66,56 @@ const loadSnapshots = async (
   files: readonly string[]
 ): Promise<SourcedInventory[]> => {
   const loaded = (await Promise.all(files.map(loadSnapshotFile))).flat();
-  const inventories = loaded.map(toInventory);
+  return loaded.map(toInventory);
+};
+
+/**
+ * Loads every account (one per `--role-arn`, else the caller's) in every
+ * `--region`, one after the other so EC2's per-account throttling budget
+ * is not spent in bursts; progress goes to stderr on a terminal.
+ */
+const loadLive = async (
+  options: ScanOptions,
+  io: CliIo
+): Promise<SourcedInventory[]> => {
+  const roles = options.roleArn?.length ? options.roleArn : [undefined];
+  const sources = roles.flatMap((roleArn) =>
+    (options.region ?? []).map((region) => ({
+      region,
+      roleArn,
+      profile: options.profile,
+    }))
+  );
+  const inventories: SourcedInventory[] = [];
+  for (const [index, source] of sources.entries()) {
+    const name = `${source.roleArn ?? 'caller'} ${source.region}`;
+    if (io.stderr.isTTY) {
+      io.stderr.write(`scanning ${name} (${index + 1}/${sources.length})\n`);
+    }
+    const snapshot = await loadLiveSnapshot(source);
+    inventories.push(toInventory({ source: name, snapshot }));
+  }
+  return inventories;
+};
+
+const loadInventories = async (
+  options: ScanOptions,
+  io: CliIo
+): Promise<SourcedInventory[]> => {
+  const hasSnapshots = (options.snapshot?.length ?? 0) > 0;
+  const hasRegions = (options.region?.length ?? 0) > 0;
+  if (hasSnapshots === hasRegions) {
+    throw new InputError('scan: give either --snapshot FILE… or --region R…');
+  }
+  const inventories = hasSnapshots
+    ? await loadSnapshots(options.snapshot ?? [])
+    : await loadLive(options, io);
   rejectDuplicates(inventories);
   return inventories;
 };
 
 /**
- * `vpce-guard scan --snapshot FILE…`: validates the parameters, loads the
+ * `vpce-guard scan (--snapshot FILE… | --region R…)`: validates the parameters, loads the
  * snapshots, evaluates, writes one report.
  *
  * @returns the exit status: 1 when anything is NON_COMPLIANT
@@ -79,7 +126,7 @@ const scan = async (options: ScanOptions, io: CliIo): Promise<number> => {
     ? await readRuleParameters(options.ruleParams)
     : {};
   const prepared = prepareRules(selected, parameters);
-  const inventories = await loadSnapshots(options.snapshot);
+  const inventories = await loadInventories(options, io);
   const evaluations = evaluateAll(prepared, inventories);
   const metadata = selected.map((rule) => rule.metadata);
   const text =

@@ -280,7 +280,7 @@ describe('vpce-guard scan', () => {
       ['scan', '--snapshot', MINIMAL, '--format', 'xml'],
       "argument 'xml' is invalid",
     ],
-    [['scan'], "required option '--snapshot <files...>' not specified"],
+    [['scan'], 'vpce-guard: scan: give either --snapshot FILE… or --region R…'],
     [['scan', '--snapshot', MINIMAL, '--bogus'], "unknown option '--bogus'"],
     [['frobnicate'], "unknown command 'frobnicate'"],
   ])('exits 2 with a one-line reason for %j', async (argv, reason) => {

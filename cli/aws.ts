@@ -1,0 +1,65 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { assumedRoleCredentials } from '../functions/shared/credentials.js';
+import { loadSnapshotFromEc2 } from '../functions/shared/ec2-inventory.js';
+import { toAwsCallError } from '../functions/shared/errors.js';
+import type { AccountRegionSnapshot } from '../rules/model/snapshot.js';
+
+/** Where `scan --region`/`snapshot` take their credentials from. */
+interface AwsSource {
+  readonly region: string;
+  /** A named profile; without it the standard chain (AWS_PROFILE…) applies. */
+  readonly profile?: string;
+  /** A role to assume first, for scanning another account. */
+  readonly roleArn?: string;
+}
+
+const CALLER = 'your credentials';
+
+/**
+ * Loads one account-region from the live EC2 API. Every client honours the
+ * standard SDK configuration, AWS_ENDPOINT_URL included, so the whole command
+ * can be pointed at an emulator.
+ */
+const loadLiveSnapshot = async (
+  source: AwsSource
+): Promise<AccountRegionSnapshot> => {
+  const base = {
+    region: source.region,
+    retryMode: 'adaptive',
+    maxAttempts: 10,
+    ...(source.profile ? { profile: source.profile } : {}),
+  } as const;
+  const sts = new STSClient(base);
+  const credentials = source.roleArn
+    ? assumedRoleCredentials(sts, source.roleArn, 'vpce-guard-cli', CALLER)
+    : undefined;
+  const config = credentials ? { ...base, credentials } : base;
+  const identityClient = credentials ? new STSClient(config) : sts;
+  let identity: { Account?: string; Arn?: string };
+  try {
+    identity = await identityClient.send(new GetCallerIdentityCommand({}));
+  } catch (error) {
+    throw toAwsCallError(
+      error,
+      'sts:GetCallerIdentity',
+      source.roleArn ?? CALLER
+    );
+  }
+  const accountId = identity.Account ?? '';
+  // The partition comes from the caller's ARN, never assumed to be `aws`.
+  const partition = identity.Arn?.split(':')[1] ?? 'aws';
+  const ec2 = new EC2Client(config);
+  try {
+    return await loadSnapshotFromEc2(
+      ec2,
+      { accountId, region: source.region, partition },
+      source.roleArn ?? CALLER
+    );
+  } finally {
+    ec2.destroy();
+  }
+};
+
+export type { AwsSource };
+export { loadLiveSnapshot };

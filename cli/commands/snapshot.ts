@@ -1,0 +1,41 @@
+import { type AwsSource, loadLiveSnapshot } from '../aws.js';
+import { type CliIo, ExitCode } from '../io.js';
+import { writeReport } from '../output.js';
+
+/** Options of `vpce-guard snapshot`. */
+interface SnapshotOptions {
+  readonly region: readonly string[];
+  readonly profile?: string;
+  readonly roleArn?: string;
+  readonly output?: string;
+}
+
+/**
+ * `vpce-guard snapshot --region R…`: writes the DESIGN.md §3 file from a live
+ * account: one account-region object, or an array for several Regions.
+ */
+const snapshot = async (
+  options: SnapshotOptions,
+  io: CliIo
+): Promise<number> => {
+  const loaded = [];
+  for (const region of options.region) {
+    const source: AwsSource = {
+      region,
+      profile: options.profile,
+      roleArn: options.roleArn,
+    };
+    if (io.stderr.isTTY) io.stderr.write(`reading ${region}\n`);
+    loaded.push(await loadLiveSnapshot(source));
+  }
+  const document = loaded.length === 1 ? loaded[0] : loaded;
+  await writeReport(
+    `${JSON.stringify(document, null, 2)}\n`,
+    options.output,
+    io
+  );
+  return ExitCode.CLEAN;
+};
+
+export type { SnapshotOptions };
+export { snapshot };

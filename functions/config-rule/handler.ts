@@ -1,0 +1,101 @@
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { STSClient } from '@aws-sdk/client-sts';
+import middy from '@middy/core';
+import { findRule } from '../../rules/index.js';
+import {
+  assumedRoleCredentials,
+  executionRoleArn,
+} from '../shared/credentials.js';
+import { VpceGuardError } from '../shared/errors.js';
+import { createLogger } from '../shared/logger.js';
+import { type LoggedContext, logInvocation } from './log-invocation.js';
+import {
+  type AccountClients,
+  type AccountTarget,
+  type RuleRunResult,
+  runConfigRule,
+} from './run-config-rule.js';
+
+// One function per rule; infra sets RULE_ID. Clients are created once per
+// container, here and nowhere else.
+const RULE_ID = process.env.RULE_ID;
+const FUNCTION_REGION = process.env.AWS_REGION;
+const CLIENT_CONFIG = {
+  region: FUNCTION_REGION,
+  // Adaptive retries back off on EC2's RequestLimitExceeded and Config's
+  // ThrottlingException; what still fails is rethrown for Lambda to retry.
+  retryMode: 'adaptive',
+  maxAttempts: 10,
+} as const;
+const FUNCTION_ROLE = 'the function role';
+
+const baseLogger = createLogger(
+  process.env.LOG_LEVEL ?? 'info',
+  process.env.VPCE_GUARD_LOG_TO_STDERR === '1'
+);
+const sts = new STSClient(CLIENT_CONFIG);
+const ownClients: AccountClients = {
+  ec2: new EC2Client(CLIENT_CONFIG),
+  config: new ConfigServiceClient(CLIENT_CONFIG),
+  principal: FUNCTION_ROLE,
+};
+const memberClients = new Map<string, AccountClients>();
+
+const clientsFor = async (target: AccountTarget): Promise<AccountClients> => {
+  if (!target.executionRoleName) return ownClients;
+  const roleArn = executionRoleArn(
+    target.partition,
+    target.accountId,
+    target.executionRoleName
+  );
+  const key = `${roleArn} ${target.region}`;
+  let clients = memberClients.get(key);
+  if (!clients) {
+    const credentials = assumedRoleCredentials(
+      sts,
+      roleArn,
+      `vpce-guard-${RULE_ID ?? 'rule'}`,
+      FUNCTION_ROLE
+    );
+    const config = { ...CLIENT_CONFIG, region: target.region, credentials };
+    clients = {
+      ec2: new EC2Client(config),
+      config: new ConfigServiceClient(config),
+      principal: roleArn,
+    };
+    memberClients.set(key, clients);
+  }
+  return clients;
+};
+
+/** A deployment mistake: the function was given no rule, or an unknown one. */
+class RuleNotConfiguredError extends VpceGuardError {
+  public constructor(ruleId: string | undefined) {
+    super(`RULE_ID ${JSON.stringify(ruleId)} names no vpce-guard rule`);
+    this.name = 'RuleNotConfiguredError';
+  }
+}
+
+const evaluateConfigEvent = async (
+  event: unknown,
+  context: LoggedContext
+): Promise<RuleRunResult> => {
+  const rule = RULE_ID === undefined ? undefined : findRule(RULE_ID);
+  if (!rule) throw new RuleNotConfiguredError(RULE_ID);
+  return runConfigRule(event, {
+    rule,
+    clientsFor,
+    logger: context.logger ?? baseLogger,
+  });
+};
+
+/**
+ * The AWS Config custom-rule Lambda entry point. It returns what it sent
+ * (Config ignores the value; `vpce-guard invoke` prints it).
+ */
+const handler = middy<unknown, RuleRunResult, Error, LoggedContext>(
+  evaluateConfigEvent
+).use(logInvocation(baseLogger, RULE_ID));
+
+export { handler };

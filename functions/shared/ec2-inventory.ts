@@ -1,0 +1,460 @@
+import {
+  DescribeVpcAttributeCommand,
+  DescribeVpcEndpointServicesCommand,
+  type DescribeVpcEndpointServicesCommandOutput,
+  type EC2Client,
+  type Filter,
+  type PrefixList,
+  paginateDescribePrefixLists,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSubnets,
+  paginateDescribeVpcEndpoints,
+  paginateDescribeVpcs,
+  paginateGetManagedPrefixListEntries,
+  type ServiceDetail,
+  type VpcAttributeName,
+  type VpcEndpoint,
+} from '@aws-sdk/client-ec2';
+import type { AccountRegionSnapshot } from '../../rules/model/snapshot.js';
+import { toAwsCallError } from './errors.js';
+import { validateAccountRegion } from './snapshot-loader.js';
+
+/** What to load: one account-region, or one VPC of it. */
+interface LoadScope {
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  /** Set for change-triggered evaluations: every describe call filters by it. */
+  readonly vpcId?: string;
+}
+
+/** The client and the identity named when AWS refuses a call. */
+interface Ec2Caller {
+  readonly ec2: EC2Client;
+  readonly principal: string;
+}
+
+// The largest page each API accepts (aws-facts F7): fewer pages, fewer
+// tokens from the per-account-Region throttling bucket (F8).
+const PAGE_SIZE = {
+  vpcs: 1000,
+  subnets: 1000,
+  routeTables: 100,
+  vpcEndpoints: 1000,
+  vpcEndpointServices: 1000,
+  securityGroups: 1000,
+  prefixListEntries: 100,
+} as const;
+
+// EC2 accepts at most 200 values in one filter.
+const FILTER_VALUES_LIMIT = 200;
+
+// Each VPC costs two DescribeVpcAttribute calls; five VPCs at once keeps a
+// large account from draining the shared throttling bucket in one burst.
+const VPC_ATTRIBUTE_CONCURRENCY = 5;
+
+/**
+ * Runs one EC2 call, rethrowing any failure as an AwsCallError (or
+ * AccessDeniedError) that names the IAM action and the principal.
+ */
+const callEc2 = async <T>(
+  caller: Ec2Caller,
+  operation: string,
+  call: () => Promise<T>
+): Promise<T> => {
+  try {
+    return await call();
+  } catch (error) {
+    throw toAwsCallError(error, `ec2:${operation}`, caller.principal);
+  }
+};
+
+/** Concatenates the items of every page. */
+const allItems = async <P, T>(
+  pages: AsyncIterable<P>,
+  itemsOf: (page: P) => readonly T[] | undefined
+): Promise<T[]> => {
+  const items: T[] = [];
+  for await (const page of pages) items.push(...(itemsOf(page) ?? []));
+  return items;
+};
+
+/** The server-side `vpc-id` filter of a VPC-scoped load; none otherwise. */
+const vpcFilter = (scope: LoadScope): { Filters?: Filter[] } =>
+  scope.vpcId === undefined
+    ? {}
+    : { Filters: [{ Name: 'vpc-id', Values: [scope.vpcId] }] };
+
+const distinct = (values: Iterable<string | undefined>): string[] => [
+  ...new Set(
+    [...values].filter((value): value is string => value !== undefined)
+  ),
+];
+
+const chunk = <T>(items: readonly T[], size: number): T[][] => {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    chunks.push(items.slice(start, start + size));
+  }
+  return chunks;
+};
+
+/**
+ * Maps with at most `limit` calls in flight. After a failure no further
+ * call starts: the load is lost anyway, and more calls only spend tokens.
+ */
+const mapWithLimit = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  map: (item: T) => Promise<R>
+): Promise<R[]> => {
+  const results: R[] = [];
+  const queue = items.entries();
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    for (const [index, item] of queue) {
+      if (failed) return;
+      try {
+        results[index] = await map(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const workers = Math.min(limit, items.length);
+  await Promise.all(Array.from({ length: workers }, worker));
+  return results;
+};
+
+/** Date → ISO string, recursively: the snapshot is plain JSON. */
+const toPlainJson = (value: unknown): unknown => {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(toPlainJson);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, toPlainJson(item)])
+    );
+  }
+  return value;
+};
+
+const loadVpcs = (caller: Ec2Caller, scope: LoadScope) =>
+  callEc2(caller, 'DescribeVpcs', () =>
+    allItems(
+      paginateDescribeVpcs(
+        { client: caller.ec2 },
+        { ...vpcFilter(scope), MaxResults: PAGE_SIZE.vpcs }
+      ),
+      (page) => page.Vpcs
+    )
+  );
+
+const loadSubnets = (caller: Ec2Caller, scope: LoadScope) =>
+  callEc2(caller, 'DescribeSubnets', () =>
+    allItems(
+      paginateDescribeSubnets(
+        { client: caller.ec2 },
+        { ...vpcFilter(scope), MaxResults: PAGE_SIZE.subnets }
+      ),
+      (page) => page.Subnets
+    )
+  );
+
+const loadRouteTables = (caller: Ec2Caller, scope: LoadScope) =>
+  callEc2(caller, 'DescribeRouteTables', () =>
+    allItems(
+      paginateDescribeRouteTables(
+        { client: caller.ec2 },
+        { ...vpcFilter(scope), MaxResults: PAGE_SIZE.routeTables }
+      ),
+      (page) => page.RouteTables
+    )
+  );
+
+const loadVpcEndpoints = (caller: Ec2Caller, scope: LoadScope) =>
+  callEc2(caller, 'DescribeVpcEndpoints', () =>
+    allItems(
+      paginateDescribeVpcEndpoints(
+        { client: caller.ec2 },
+        { ...vpcFilter(scope), MaxResults: PAGE_SIZE.vpcEndpoints }
+      ),
+      (page) => page.VpcEndpoints
+    )
+  );
+
+/**
+ * The AWS-managed S3 and DynamoDB prefix-list names of a Region. China
+ * emulators and guides disagree on the `cn.` prefix (aws-facts H2), so both
+ * spellings are asked for; the filter ignores names that do not exist.
+ */
+const gatewayPrefixListNames = (region: string): string[] =>
+  ['com.amazonaws', 'cn.com.amazonaws'].flatMap((prefix) =>
+    ['s3', 'dynamodb'].map((service) => `${prefix}.${region}.${service}`)
+  );
+
+/** The CIDR blocks of one managed prefix list, from its entries. */
+const prefixListEntryCidrs = (caller: Ec2Caller, prefixListId: string) =>
+  callEc2(caller, 'GetManagedPrefixListEntries', () =>
+    allItems(
+      paginateGetManagedPrefixListEntries(
+        { client: caller.ec2 },
+        { PrefixListId: prefixListId, MaxResults: PAGE_SIZE.prefixListEntries }
+      ),
+      (page) => page.Entries
+    )
+  ).then((entries) => distinct(entries.map((entry) => entry.Cidr)));
+
+/**
+ * Real AWS returns `Cidrs` with every DescribePrefixLists item, but moto
+ * (the emulator of the integration tests) leaves them out; the entries of
+ * the managed prefix list carry the same blocks, so only such lists cost
+ * the extra calls.
+ */
+const withCidrs = async (
+  caller: Ec2Caller,
+  list: PrefixList
+): Promise<PrefixList> =>
+  list.Cidrs !== undefined || list.PrefixListId === undefined
+    ? list
+    : { ...list, Cidrs: await prefixListEntryCidrs(caller, list.PrefixListId) };
+
+const loadPrefixLists = async (
+  caller: Ec2Caller,
+  scope: LoadScope
+): Promise<PrefixList[]> => {
+  // One call for all four names: no MaxResults, so AWS returns them on one page.
+  const lists = await callEc2(caller, 'DescribePrefixLists', () =>
+    allItems(
+      paginateDescribePrefixLists(
+        { client: caller.ec2 },
+        {
+          Filters: [
+            {
+              Name: 'prefix-list-name',
+              Values: gatewayPrefixListNames(scope.region),
+            },
+          ],
+        }
+      ),
+      (page) => page.PrefixLists
+    )
+  );
+  return Promise.all(lists.map((list) => withCidrs(caller, list)));
+};
+
+// DescribeVpcEndpointServices has no SDK paginator.
+async function* serviceDetailPages(
+  ec2: EC2Client,
+  serviceNames: readonly string[]
+): AsyncGenerator<DescribeVpcEndpointServicesCommandOutput> {
+  let nextToken: string | undefined;
+  do {
+    const page = await ec2.send(
+      new DescribeVpcEndpointServicesCommand({
+        ServiceNames: [...serviceNames],
+        MaxResults: PAGE_SIZE.vpcEndpointServices,
+        NextToken: nextToken,
+      })
+    );
+    yield page;
+    nextToken = page.NextToken;
+  } while (nextToken);
+}
+
+/**
+ * The requested names an `InvalidServiceName` error says do not exist
+ * ("The Vpc Endpoint Service 'com.amazonaws.vpce.…' does not exist"); empty
+ * for any other error, or when the message names none of them.
+ */
+const rejectedServiceNames = (
+  error: unknown,
+  requested: readonly string[]
+): Set<string> => {
+  if ((error as { name?: unknown }).name !== 'InvalidServiceName') {
+    return new Set();
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const quoted = [...message.matchAll(/'([^']+)'/g)].flatMap((match) =>
+    (match[1] ?? '').split(/[\s,]+/)
+  );
+  return new Set(quoted.filter((name) => requested.includes(name)));
+};
+
+/**
+ * Details of the endpoints' services. One name the caller may not see
+ * (a deleted or unshared endpoint service) fails the whole call, so the
+ * named services are dropped and the rest asked again; their endpoints
+ * simply have no detail. Every retry drops at least one name, so there are
+ * at most as many retries as names.
+ */
+const loadServiceDetails = async (
+  caller: Ec2Caller,
+  serviceNames: readonly string[]
+): Promise<ServiceDetail[]> => {
+  let remaining = serviceNames;
+  while (remaining.length > 0) {
+    try {
+      return await allItems(
+        serviceDetailPages(caller.ec2, remaining),
+        (page) => page.ServiceDetails
+      );
+    } catch (error) {
+      const rejected = rejectedServiceNames(error, remaining);
+      if (rejected.size === 0) {
+        throw toAwsCallError(
+          error,
+          'ec2:DescribeVpcEndpointServices',
+          caller.principal
+        );
+      }
+      remaining = remaining.filter((name) => !rejected.has(name));
+    }
+  }
+  return [];
+};
+
+/** The security groups of the endpoints, by `group-id` filter chunks. */
+const loadSecurityGroups = async (
+  caller: Ec2Caller,
+  groupIds: readonly string[]
+) => {
+  const chunks = await Promise.all(
+    chunk(groupIds, FILTER_VALUES_LIMIT).map((ids) =>
+      callEc2(caller, 'DescribeSecurityGroups', () =>
+        allItems(
+          paginateDescribeSecurityGroups(
+            { client: caller.ec2 },
+            {
+              Filters: [{ Name: 'group-id', Values: ids }],
+              MaxResults: PAGE_SIZE.securityGroups,
+            }
+          ),
+          (page) => page.SecurityGroups
+        )
+      )
+    )
+  );
+  return chunks.flat();
+};
+
+const describeVpcAttribute = (
+  caller: Ec2Caller,
+  vpcId: string,
+  attribute: VpcAttributeName
+) =>
+  callEc2(caller, 'DescribeVpcAttribute', () =>
+    caller.ec2.send(
+      new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: attribute })
+    )
+  );
+
+/**
+ * The two DNS attributes of one VPC (the API takes one attribute per call).
+ * A missing value is passed on as missing, so the snapshot schema rejects
+ * it instead of a guess turning into a verdict.
+ */
+const loadDnsAttributes = async (caller: Ec2Caller, vpcId: string) => {
+  const [support, hostnames] = await Promise.all([
+    describeVpcAttribute(caller, vpcId, 'enableDnsSupport'),
+    describeVpcAttribute(caller, vpcId, 'enableDnsHostnames'),
+  ]);
+  return {
+    VpcId: vpcId,
+    EnableDnsSupport: support.EnableDnsSupport,
+    EnableDnsHostnames: hostnames.EnableDnsHostnames,
+  };
+};
+
+/**
+ * VPCs whose DNS attributes a rule reads: only private DNS of interface
+ * endpoints depends on them. VPCs not listed by DescribeVpcs (an endpoint
+ * left over from a deleted VPC) are skipped: asking would fail the load.
+ */
+const vpcsNeedingDnsAttributes = (
+  endpoints: readonly VpcEndpoint[],
+  vpcIds: ReadonlySet<string>
+): string[] =>
+  distinct(
+    endpoints
+      .filter((endpoint) => endpoint.VpcEndpointType === 'Interface')
+      .map((endpoint) => endpoint.VpcId)
+  ).filter((vpcId) => vpcIds.has(vpcId));
+
+const endpointServiceNames = (endpoints: readonly VpcEndpoint[]): string[] =>
+  distinct(endpoints.map((endpoint) => endpoint.ServiceName));
+
+const endpointGroupIds = (endpoints: readonly VpcEndpoint[]): string[] =>
+  distinct(
+    endpoints.flatMap((endpoint) =>
+      (endpoint.Groups ?? []).map((group) => group.GroupId)
+    )
+  );
+
+/**
+ * Loads one account-region (or one VPC of it) from EC2, in the call budget
+ * of DESIGN.md §9: the pages of DescribeVpcs, DescribeSubnets,
+ * DescribeRouteTables, DescribeVpcEndpoints and DescribePrefixLists; the
+ * pages of DescribeVpcEndpointServices (only the endpoints' services, plus
+ * one retry per invisible service) and of DescribeSecurityGroups (only the
+ * endpoints' groups, one query per 200 ids); two DescribeVpcAttribute calls
+ * per VPC with an interface endpoint; and GetManagedPrefixListEntries pages
+ * only for prefix lists returned without `Cidrs` (moto). Nothing is called
+ * per subnet, route table or endpoint.
+ *
+ * @param ec2 - a client for `scope.region`, with the account's credentials
+ * @param scope - the account-region, and the VPC when only one is wanted
+ * @param principal - the role or identity name, for AccessDenied messages
+ * @returns the snapshot, items as AWS returns them, dates as ISO strings
+ * @throws AwsCallError (AccessDeniedError when refused) naming the failed
+ *   IAM action; a failure never yields a partial snapshot
+ * @throws InputError when EC2 returns something the snapshot schema rejects
+ */
+const loadSnapshotFromEc2 = async (
+  ec2: EC2Client,
+  scope: LoadScope,
+  principal: string
+): Promise<AccountRegionSnapshot> => {
+  const caller: Ec2Caller = { ec2, principal };
+  const [vpcs, subnets, routeTables, endpoints, prefixLists] =
+    await Promise.all([
+      loadVpcs(caller, scope),
+      loadSubnets(caller, scope),
+      loadRouteTables(caller, scope),
+      loadVpcEndpoints(caller, scope),
+      loadPrefixLists(caller, scope),
+    ]);
+  const serviceNames = endpointServiceNames(endpoints);
+  const groupIds = endpointGroupIds(endpoints);
+  const dnsVpcIds = vpcsNeedingDnsAttributes(
+    endpoints,
+    new Set(distinct(vpcs.map((vpc) => vpc.VpcId)))
+  );
+  const [serviceDetails, securityGroups, vpcAttributes] = await Promise.all([
+    serviceNames.length > 0 ? loadServiceDetails(caller, serviceNames) : [],
+    groupIds.length > 0 ? loadSecurityGroups(caller, groupIds) : [],
+    mapWithLimit(dnsVpcIds, VPC_ATTRIBUTE_CONCURRENCY, (vpcId) =>
+      loadDnsAttributes(caller, vpcId)
+    ),
+  ]);
+  return validateAccountRegion(
+    toPlainJson({
+      AccountId: scope.accountId,
+      Region: scope.region,
+      Partition: scope.partition,
+      Vpcs: vpcs,
+      VpcAttributes: vpcAttributes,
+      Subnets: subnets,
+      RouteTables: routeTables,
+      VpcEndpoints: endpoints,
+      PrefixLists: prefixLists,
+      ServiceDetails: serviceDetails,
+      SecurityGroups: securityGroups,
+    }),
+    `ec2 ${scope.accountId}/${scope.region}`
+  );
+};
+
+export type { LoadScope };
+export { loadSnapshotFromEc2 };
