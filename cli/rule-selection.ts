@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readJsonFile } from '../functions/shared/json-file.js';
 import { findRule, rules } from '../rules/index.js';
 import { InputError } from '../rules/model/errors.js';
 import type { PreparedRule, Rule } from '../rules/model/rule.js';
@@ -37,23 +37,7 @@ const selectRules = (ids: string | undefined): Rule[] => {
  * @throws InputError naming the file and the offending key
  */
 const readRuleParameters = async (file: string): Promise<RuleParameterFile> => {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`${file}: cannot read: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(
-      `${file}: not valid JSON: ${(error as Error).message}`,
-      { cause: error }
-    );
-  }
+  const value = await readJsonFile(file);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InputError(`${file}: expected a JSON object keyed by rule id`);
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Context } from 'aws-lambda';
+import { readJsonFile } from '../../functions/shared/json-file.js';
 import { findRule } from '../../rules/index.js';
 import { InputError } from '../../rules/model/errors.js';
 import { type CliIo, ExitCode } from '../io.js';
@@ -12,25 +12,6 @@ interface InvokeOptions {
   readonly event: string;
   readonly output?: string;
 }
-
-const readEvent = async (file: string): Promise<unknown> => {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`${file}: cannot read: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(
-      `${file}: not valid JSON: ${(error as Error).message}`,
-      { cause: error }
-    );
-  }
-};
 
 const lambdaContext = (ruleId: string): Context => ({
   callbackWaitsForEmptyEventLoop: false,
@@ -57,7 +38,7 @@ const invoke = async (options: InvokeOptions, io: CliIo): Promise<number> => {
     throw new InputError(
       `--rule: unknown rule ${JSON.stringify(options.rule)}`
     );
-  const event = await readEvent(options.event);
+  const event = await readJsonFile(options.event);
   // The handler reads its rule from the environment at import, as in Lambda.
   process.env.RULE_ID = options.rule;
   // Its stdout is the JSON printed here; the handler's log lines go to stderr.

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { InputError } from '../../rules/model/errors.js';
 import { AccountRegionSnapshot } from '../../rules/model/snapshot.js';
+import { parseJson, readTextFile } from './json-file.js';
 
 /** One account-region read from a file, with where it came from. */
 interface LoadedSnapshot {
@@ -82,17 +82,6 @@ const validateAccountRegion = (
   );
 };
 
-/** Adds `(line L, column C)` to V8's `… at position N` JSON errors. */
-const locateJsonError = (message: string, text: string): string => {
-  const match = /at position (\d+)/.exec(message);
-  // Node 22 already appends "(line L column C)" itself.
-  if (!match?.[1] || /\bline \d+/.test(message)) return message;
-  const before = text.slice(0, Number(match[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `${message} (line ${line}, column ${column})`;
-};
-
 /**
  * Parses the text of a snapshot file: one account-region object or a
  * non-empty array of them.
@@ -102,18 +91,7 @@ const locateJsonError = (message: string, text: string): string => {
  * @throws InputError for invalid JSON or a shape that is not a snapshot
  */
 const parseSnapshot = (text: string, file: string): LoadedSnapshot[] => {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new InputError(
-      `${file}: not valid JSON: ${locateJsonError(reason, text)}`,
-      {
-        cause: error,
-      }
-    );
-  }
+  const value = parseJson(text, file);
   if (Array.isArray(value)) {
     if (value.length === 0) {
       throw new InputError(
@@ -133,30 +111,13 @@ const parseSnapshot = (text: string, file: string): LoadedSnapshot[] => {
   return [{ source: file, snapshot: validateAccountRegion(value, file) }];
 };
 
-const readReason = (error: unknown): string => {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
-};
-
 /**
  * Reads and validates a snapshot file.
  *
  * @throws InputError naming the file when it cannot be read or is not a snapshot
  */
-const loadSnapshotFile = async (file: string): Promise<LoadedSnapshot[]> => {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`${file}: cannot read: ${readReason(error)}`, {
-      cause: error,
-    });
-  }
-  return parseSnapshot(text, file);
-};
+const loadSnapshotFile = async (file: string): Promise<LoadedSnapshot[]> =>
+  parseSnapshot(await readTextFile(file), file);
 
 export type { LoadedSnapshot };
 export { loadSnapshotFile, parseSnapshot, validateAccountRegion };
