@@ -1,6 +1,7 @@
 import { InvalidParameterError } from './errors.js';
 import type { Inventory, Tags } from './inventory.js';
 import {
+  booleanParameter,
   describeValue,
   isUnset,
   type ParameterSpec,
@@ -99,6 +100,11 @@ type ParameterValues<S extends Record<string, ParameterSpec<unknown>>> = {
 
 /** Parameters every rule takes. */
 const commonParameters = {
+  securityHub: booleanParameter(
+    'securityHub',
+    'Import a finding per evaluated resource into Security Hub; false when relying on Config’s native Security Hub integration instead.',
+    true
+  ),
   exemptTagKey: stringParameter(
     'exemptTagKey',
     'Tag key that exempts a resource; its value lists `true` or rule ids.',

@@ -295,6 +295,7 @@ describe('parameter values', () => {
     expect(prepared.parameters).toEqual({
       minAzs: 2,
       exemptTagKey: 'vpce-guard:exempt',
+      securityHub: true,
     });
   });
 
@@ -569,5 +570,40 @@ describe('registry', () => {
 
     // Assert
     expect(names).toContain('exemptTagKey');
+  });
+});
+
+const findRuleOrThrow = (id: string) => {
+  const rule = findRule(id);
+  if (!rule) throw new Error(`no rule ${id}`);
+  return rule;
+};
+
+describe('the securityHub parameter', () => {
+  it.each([
+    [undefined, true],
+    ['', true],
+    ['true', true],
+    ['False', false],
+    [false, false],
+  ])('reads %j as %s', (raw, expected) => {
+    // Act
+    const prepared = findRuleOrThrow('interface-endpoint-multi-az').prepare(
+      raw === undefined ? {} : { securityHub: raw }
+    );
+
+    // Assert
+    expect(prepared.parameters.securityHub).toBe(expected);
+  });
+
+  it('rejects a value that is not a boolean, naming the parameter', () => {
+    // Act and Assert
+    expect(() =>
+      findRuleOrThrow('interface-endpoint-multi-az').prepare({
+        securityHub: 'maybe',
+      })
+    ).toThrow(
+      'interface-endpoint-multi-az: parameter securityHub: expected true or false, got "maybe"'
+    );
   });
 });
