@@ -31,7 +31,8 @@ const lambdaContext = (ruleId: string): Context => ({
 /**
  * `vpce-guard invoke --rule ID --event FILE`: runs the Lambda handler itself
  * (same module, same reporters), with the rule's function environment
- * (`RULE_ID`), on a Config event, and prints what it sent to Config.
+ * (`RULE_ID`), on a Config event, and prints what it sent to Config and
+ * Security Hub.
  */
 const invoke = async (options: InvokeOptions, io: CliIo): Promise<number> => {
   if (!findRule(options.rule))
@@ -45,7 +46,11 @@ const invoke = async (options: InvokeOptions, io: CliIo): Promise<number> => {
   process.env.VPCE_GUARD_LOG_TO_STDERR = '1';
   const { handler } = await import('../../functions/config-rule/handler.js');
   const result = await handler(event, lambdaContext(options.rule));
-  const document = { trigger: result.trigger, config: result.sentToConfig };
+  const document = {
+    trigger: result.trigger,
+    config: result.sentToConfig,
+    securityHub: result.sentToSecurityHub,
+  };
   await writeReport(
     `${JSON.stringify(document, null, 2)}\n`,
     options.output,

@@ -1,5 +1,6 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import middy from '@middy/core';
 import { findRule } from '../../rules/index.js';
@@ -29,6 +30,10 @@ const CLIENT_CONFIG = {
   maxAttempts: 10,
 } as const;
 const FUNCTION_ROLE = 'the function role';
+// Where docs/runbooks/ is published; infra sets it, findings link to it.
+const RUNBOOK_BASE_URL =
+  process.env.RUNBOOK_BASE_URL ??
+  'https://github.com/vpce-guard/vpce-guard/blob/main';
 
 const baseLogger = createLogger(
   process.env.LOG_LEVEL ?? 'info',
@@ -38,6 +43,7 @@ const sts = new STSClient(CLIENT_CONFIG);
 const ownClients: AccountClients = {
   ec2: new EC2Client(CLIENT_CONFIG),
   config: new ConfigServiceClient(CLIENT_CONFIG),
+  securityHub: new SecurityHubClient(CLIENT_CONFIG),
   principal: FUNCTION_ROLE,
 };
 const memberClients = new Map<string, AccountClients>();
@@ -62,6 +68,7 @@ const clientsFor = async (target: AccountTarget): Promise<AccountClients> => {
     clients = {
       ec2: new EC2Client(config),
       config: new ConfigServiceClient(config),
+      securityHub: new SecurityHubClient(config),
       principal: roleArn,
     };
     memberClients.set(key, clients);
@@ -87,6 +94,7 @@ const evaluateConfigEvent = async (
     rule,
     clientsFor,
     logger: context.logger ?? baseLogger,
+    runbookBaseUrl: RUNBOOK_BASE_URL,
   });
 };
 

@@ -3,9 +3,14 @@ import type {
   PutEvaluationsCommandInput,
 } from '@aws-sdk/client-config-service';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type {
+  BatchImportFindingsCommandInput,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import type { Logger } from 'pino';
-import { buildInventory } from '../../rules/model/inventory.js';
+import { buildInventory, type Inventory } from '../../rules/model/inventory.js';
 import type { Evaluation, PreparedRule, Rule } from '../../rules/model/rule.js';
+import { buildFinding } from '../shared/asff.js';
 import {
   type ConfigRuleEvent,
   type ConfigurationItem,
@@ -17,11 +22,14 @@ import {
 import { putEvaluations, staleResourceIds } from '../shared/config-reporter.js';
 import { loadSnapshotFromEc2 } from '../shared/ec2-inventory.js';
 import { InvalidEventError } from '../shared/errors.js';
+import { importFindings } from '../shared/securityhub-reporter.js';
 
 /** The clients every AWS call for one account-region goes through. */
 interface AccountClients {
   readonly ec2: EC2Client;
   readonly config: ConfigServiceClient;
+  /** Findings are imported with the resource owner's credentials. */
+  readonly securityHub: SecurityHubClient;
   /** The identity the calls are made as, named in AccessDenied messages. */
   readonly principal: string;
 }
@@ -40,6 +48,8 @@ interface RuleRunDependencies {
   readonly rule: Rule;
   readonly clientsFor: (target: AccountTarget) => Promise<AccountClients>;
   readonly logger: Logger;
+  /** Where `docs/runbooks/<rule-id>.md` is published, for finding links. */
+  readonly runbookBaseUrl: string;
 }
 
 /** What one invocation evaluated and sent to Config. */
@@ -47,6 +57,13 @@ interface RuleRunResult {
   readonly trigger: ConfigRuleEvent['trigger']['kind'];
   readonly evaluations: readonly Evaluation[];
   readonly sentToConfig: readonly PutEvaluationsCommandInput[];
+  readonly sentToSecurityHub: readonly BatchImportFindingsCommandInput[];
+}
+
+/** Evaluations and, when something was loaded, the inventory they came from. */
+interface Scoped {
+  readonly evaluations: Evaluation[];
+  readonly inventory: Inventory | undefined;
 }
 
 const executionRoleNameOf = (event: ConfigRuleEvent): string | undefined => {
@@ -80,7 +97,7 @@ const evaluateScope = async (
   event: ConfigRuleEvent,
   clients: AccountClients,
   vpcId: string | undefined
-): Promise<Evaluation[]> => {
+): Promise<Scoped> => {
   const snapshot = await loadSnapshotFromEc2(
     clients.ec2,
     {
@@ -91,7 +108,8 @@ const evaluateScope = async (
     },
     clients.principal
   );
-  return rule.evaluate(buildInventory(snapshot));
+  const inventory = buildInventory(snapshot);
+  return { evaluations: rule.evaluate(inventory), inventory };
 };
 
 /**
@@ -103,9 +121,10 @@ const evaluatePeriodic = async (
   rule: PreparedRule,
   event: ConfigRuleEvent,
   clients: AccountClients
-): Promise<Evaluation[]> => {
-  const evaluations = await evaluateScope(rule, event, clients, undefined);
-  if (event.resultToken === 'TESTMODE') return evaluations;
+): Promise<Scoped> => {
+  const scoped = await evaluateScope(rule, event, clients, undefined);
+  if (event.resultToken === 'TESTMODE') return scoped;
+  const { evaluations } = scoped;
   const stale = await staleResourceIds(
     clients.config,
     {
@@ -115,12 +134,13 @@ const evaluatePeriodic = async (
     },
     clients.principal
   );
-  return [
-    ...evaluations,
-    ...stale.map((id) =>
-      notApplicable(rule, event, id, 'resource no longer exists')
-    ),
-  ];
+  const gone = stale.map((id) =>
+    notApplicable(rule, event, id, 'resource no longer exists')
+  );
+  return {
+    evaluations: [...evaluations, ...gone],
+    inventory: scoped.inventory,
+  };
 };
 
 /**
@@ -133,7 +153,7 @@ const evaluateChange = async (
   event: ConfigRuleEvent,
   clients: AccountClients,
   item: ConfigurationItem
-): Promise<Evaluation[]> => {
+): Promise<Scoped> => {
   const ownType = item.resourceType === rule.metadata.resourceType;
   const vpcId = vpcIdOf(item);
   if (isGone(event, item)) {
@@ -149,27 +169,63 @@ const evaluateChange = async (
       : [];
     // A deleted route table or security group changes its VPC's verdicts.
     const others =
-      !ownType && vpcId ? await evaluateScope(rule, event, clients, vpcId) : [];
-    return [...gone, ...others];
+      !ownType && vpcId
+        ? await evaluateScope(rule, event, clients, vpcId)
+        : { evaluations: [], inventory: undefined };
+    return {
+      evaluations: [...gone, ...others.evaluations],
+      inventory: others.inventory,
+    };
   }
   if (!vpcId) {
     throw new InvalidEventError(
       `configurationItem: cannot tell the VPC of ${item.resourceType} ${item.resourceId}`
     );
   }
-  const evaluations = await evaluateScope(rule, event, clients, vpcId);
-  const found = evaluations.some((e) => e.resourceId === item.resourceId);
-  return ownType && !found
-    ? [
-        ...evaluations,
-        notApplicable(
-          rule,
-          event,
-          item.resourceId,
-          'resource no longer exists'
-        ),
-      ]
-    : evaluations;
+  const scoped = await evaluateScope(rule, event, clients, vpcId);
+  const found = scoped.evaluations.some(
+    (e) => e.resourceId === item.resourceId
+  );
+  if (!ownType || found) return scoped;
+  const missing = notApplicable(
+    rule,
+    event,
+    item.resourceId,
+    'resource no longer exists'
+  );
+  return {
+    evaluations: [...scoped.evaluations, missing],
+    inventory: scoped.inventory,
+  };
+};
+
+/**
+ * One finding per evaluation, imported with the resource owner's
+ * credentials after Config has the evaluations; skipped when the rule
+ * parameter `securityHub` is false (Config's native integration instead).
+ */
+const reportToSecurityHub = async (
+  rule: PreparedRule,
+  event: ConfigRuleEvent,
+  clients: AccountClients,
+  scoped: Scoped,
+  runbookBaseUrl: string
+): Promise<BatchImportFindingsCommandInput[]> => {
+  if (rule.parameters.securityHub === false) return [];
+  const context = {
+    partition: event.partition,
+    region: event.region,
+    accountId: event.accountId,
+    runbookBaseUrl,
+    now: new Date(),
+    inventory: scoped.inventory,
+  };
+  const findings = scoped.evaluations.map((e) =>
+    buildFinding(e, rule.metadata, context)
+  );
+  return importFindings(clients.securityHub, findings, {
+    principal: clients.principal,
+  });
 };
 
 const orderingTimestampOf = (
@@ -194,7 +250,7 @@ const orderingTimestampOf = (
  * Runs one rule on one AWS Config invocation (DESIGN.md §5): parse the
  * event, validate the parameters before anything else, act in the member
  * account when `ExecutionRoleName` is set, evaluate, and report every
- * evaluation with PutEvaluations. Any failure is thrown, so Lambda retries
+ * evaluation with PutEvaluations, then to Security Hub. Any failure is thrown, so Lambda retries
  * the event; nothing is ever reported COMPLIANT after a failed call.
  *
  * @param rawEvent - the event exactly as Lambda receives it
@@ -218,9 +274,10 @@ const runConfigRule = async (
       : trigger.kind === 'oversized'
         ? await inflateOversized(clients.config, trigger, clients.principal)
         : undefined;
-  const evaluations = item
+  const scoped = item
     ? await evaluateChange(rule, event, clients, item)
     : await evaluatePeriodic(rule, event, clients);
+  const { evaluations } = scoped;
   const sentToConfig = await putEvaluations(
     clients.config,
     evaluations,
@@ -230,15 +287,28 @@ const runConfigRule = async (
     },
     clients.principal
   );
+  const sentToSecurityHub = await reportToSecurityHub(
+    rule,
+    event,
+    clients,
+    scoped,
+    dependencies.runbookBaseUrl
+  );
   dependencies.logger.info(
     {
       trigger: trigger.kind,
       evaluations: evaluations.length,
-      batches: sentToConfig.length,
+      configBatches: sentToConfig.length,
+      securityHubBatches: sentToSecurityHub.length,
     },
     'evaluations reported'
   );
-  return { trigger: trigger.kind, evaluations, sentToConfig };
+  return {
+    trigger: trigger.kind,
+    evaluations,
+    sentToConfig,
+    sentToSecurityHub,
+  };
 };
 
 export type {

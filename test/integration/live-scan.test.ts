@@ -9,6 +9,7 @@ import {
   type PutEvaluationsCommandInput,
 } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
   type AccountClients,
@@ -125,7 +126,12 @@ const motoClients = (sent: PutEvaluationsCommandInput[]): AccountClients => {
     },
     { step: 'initialize', name: 'capturePutEvaluations' }
   );
-  return { ec2: new EC2Client({}), config, principal: 'moto' };
+  return {
+    ec2: new EC2Client({}),
+    config,
+    securityHub: new SecurityHubClient({}),
+    principal: 'moto',
+  };
 };
 
 describe('live scans against moto', () => {
@@ -263,6 +269,7 @@ describe('live scans against moto', () => {
         rule: ruleNamed(ruleId),
         clientsFor: async () => motoClients(sent),
         logger: createLogger('silent'),
+        runbookBaseUrl: 'https://runbooks.example.test',
       });
 
       // Assert
@@ -290,6 +297,7 @@ describe('live scans against moto', () => {
         rule: ruleNamed('private-subnet-gateway-endpoints'),
         clientsFor: async () => motoClients(sent),
         logger: createLogger('silent'),
+        runbookBaseUrl: 'https://runbooks.example.test',
       }
     );
 
@@ -320,6 +328,12 @@ describe('live scans against moto', () => {
     expect(document.trigger).toBe('periodic');
     const [batch] = document.config;
     expect(batch.TestMode).toBe(true);
+    const imported = document.securityHub.flatMap(
+      (call: { Findings: { Id: string }[] }) => call.Findings
+    );
+    expect(imported.map((f: { Id: string }) => f.Id)).toContain(
+      `vpce-guard/interface-endpoint-multi-az/us-east-1/${landscape.vpc('legacy').interfaceEndpoints[0]?.vpcEndpointId}`
+    );
     const [sts] = landscape.vpc('legacy').interfaceEndpoints;
     expect(batch.Evaluations).toContainEqual(
       expect.objectContaining({
@@ -345,6 +359,7 @@ describe('live scans against moto', () => {
         rule: ruleNamed('interface-endpoint-multi-az'),
         clientsFor: async () => motoClients(sent),
         logger: createLogger('silent'),
+        runbookBaseUrl: 'https://runbooks.example.test',
       }
     );
 

@@ -5,6 +5,10 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  BatchImportFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -34,6 +38,7 @@ import {
 
 const ec2 = mockClient(EC2Client);
 const config = mockClient(ConfigServiceClient);
+const securityHub = mockClient(SecurityHubClient);
 const silent = createLogger('silent');
 const RULE_ARN =
   'arn:aws:config:us-east-1:111122223333:config-rule/config-rule-abc123';
@@ -119,11 +124,13 @@ const dependencies = (
 ) => ({
   rule: ruleNamed(ruleId),
   logger: silent,
+  runbookBaseUrl: 'https://runbooks.example.test',
   clientsFor: async (target: AccountTarget): Promise<AccountClients> => {
     recorded.targets.push(target);
     return {
       ec2: new EC2Client({ region: target.region }),
       config: new ConfigServiceClient({ region: target.region }),
+      securityHub: new SecurityHubClient({ region: target.region }),
       principal: 'test-role',
     };
   },
@@ -138,7 +145,11 @@ describe('runConfigRule', () => {
   beforeEach(() => {
     ec2.reset();
     config.reset();
+    securityHub.reset();
     serveSnapshot(ec2, landscape());
+    securityHub
+      .on(BatchImportFindingsCommand)
+      .resolves({ FailedCount: 0, SuccessCount: 1, FailedFindings: [] });
     config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
     config
       .on(GetComplianceDetailsByConfigRuleCommand)
@@ -442,5 +453,50 @@ describe('runConfigRule', () => {
     await expect(
       runConfigRule(periodic(), dependencies('interface-endpoint-multi-az'))
     ).rejects.toThrow(ReportRejectedError);
+  });
+
+  it('imports one finding per evaluation into Security Hub, after Config has them', async () => {
+    // Act
+    const result = await runConfigRule(
+      periodic(),
+      dependencies('interface-endpoint-multi-az')
+    );
+
+    // Assert
+    const findings = securityHub
+      .commandCalls(BatchImportFindingsCommand)
+      .flatMap((call) => call.args[0].input.Findings ?? []);
+    expect(
+      findings.map((f) => [f.Id, f.Compliance?.Status, f.RecordState])
+    ).toEqual([
+      [
+        'vpce-guard/interface-endpoint-multi-az/us-east-1/vpce-ssm',
+        'FAILED',
+        'ACTIVE',
+      ],
+    ]);
+    expect(findings[0]?.Remediation?.Recommendation?.Url).toBe(
+      'https://runbooks.example.test/docs/runbooks/interface-endpoint-multi-az.md'
+    );
+    expect(result.sentToSecurityHub).toHaveLength(1);
+    const [putCall] = config.commandCalls(PutEvaluationsCommand);
+    const [importCall] = securityHub.commandCalls(BatchImportFindingsCommand);
+    if (!putCall || !importCall) throw new Error('both calls were made');
+    expect(putCall.calledBefore(importCall)).toBe(true);
+  });
+
+  it('imports nothing when the rule parameter securityHub is false', async () => {
+    // Act
+    const result = await runConfigRule(
+      periodic({ ruleParameters: JSON.stringify({ securityHub: 'false' }) }),
+      dependencies('interface-endpoint-multi-az')
+    );
+
+    // Assert
+    expect(securityHub.commandCalls(BatchImportFindingsCommand)).toHaveLength(
+      0
+    );
+    expect(result.sentToSecurityHub).toEqual([]);
+    expect(sentEvaluations()).toHaveLength(1);
   });
 });

@@ -1,0 +1,275 @@
+import type {
+  AwsEc2SubnetDetails,
+  AwsSecurityFinding,
+  ComplianceStatus,
+  Partition,
+  RecordState,
+  Resource,
+  SeverityLabel,
+} from '@aws-sdk/client-securityhub';
+import type { Inventory } from '../../rules/model/inventory.js';
+import type {
+  ComplianceType,
+  Evaluation,
+  RuleMetadata,
+} from '../../rules/model/rule.js';
+
+/** Where and when findings are built. */
+interface FindingContext {
+  /** Partition of the importing account (`aws`, `aws-cn`, `aws-us-gov`…). */
+  readonly partition: string;
+  /** Region the findings are imported into. */
+  readonly region: string;
+  /** Account that imports the findings (owner of the default product ARN). */
+  readonly accountId: string;
+  /** Base URL the rule runbook paths are appended to, without trailing `/`. */
+  readonly runbookBaseUrl: string;
+  /** Stamped on CreatedAt, UpdatedAt, FirstObservedAt and LastObservedAt. */
+  readonly now: Date;
+  /** When given, resource details are filled in from it. */
+  readonly inventory?: Inventory;
+}
+
+/** ASFF `SchemaVersion`. */
+const SCHEMA_VERSION = '2018-10-08';
+
+/** The finding type of every vpce-guard finding (ASFF type taxonomy). */
+const FINDING_TYPES: readonly string[] = [
+  'Software and Configuration Checks/AWS Security Best Practices',
+];
+
+/** Documented ASFF limits, in characters (or pairs for maps). */
+const LIMITS = {
+  id: 512,
+  title: 256,
+  description: 1024,
+  severityOriginal: 64,
+  recommendationText: 512,
+  productFieldsValue: 2048,
+  otherKey: 127,
+  otherValue: 1023,
+  otherPairs: 50,
+} as const;
+
+const ELLIPSIS = '…';
+
+/**
+ * Trims `text` to at most `max` characters, ending a cut text with `…`.
+ * Blank text becomes `-` so it still satisfies the model's non-empty pattern.
+ */
+const truncate = (text: string, max: number): string => {
+  const trimmed = text.trim();
+  if (trimmed === '') return '-';
+  if (trimmed.length <= max) return trimmed;
+  return `${trimmed.slice(0, Math.max(0, max - ELLIPSIS.length))}${ELLIPSIS}`;
+};
+
+/**
+ * The deterministic finding id: `vpce-guard/<rule-id>/<region>/<resource-id>`.
+ * The same rule and resource always update the same finding.
+ */
+const findingId = (
+  ruleId: string,
+  region: string,
+  resourceId: string
+): string =>
+  truncate(`vpce-guard/${ruleId}/${region}/${resourceId}`, LIMITS.id);
+
+const MODEL_PARTITIONS: ReadonlyMap<string, Partition> = new Map<
+  string,
+  Partition
+>([
+  ['aws', 'aws'],
+  ['aws-cn', 'aws-cn'],
+  ['aws-us-gov', 'aws-us-gov'],
+  ['aws-iso', 'aws-us-iso'],
+  ['aws-iso-b', 'aws-us-iso-b'],
+]);
+
+/**
+ * The `Resources[].Partition` enum value of a partition id, or `undefined`
+ * when the model has none for it (`aws-iso` is `aws-us-iso` there).
+ */
+const modelPartition = (partition: string): Partition | undefined =>
+  MODEL_PARTITIONS.get(partition);
+
+const COMPLIANCE_STATUS: Readonly<Record<ComplianceType, ComplianceStatus>> = {
+  COMPLIANT: 'PASSED',
+  NON_COMPLIANT: 'FAILED',
+  NOT_APPLICABLE: 'NOT_AVAILABLE',
+};
+
+/** Only failures stay on dashboards; resolved and N/A findings are archived. */
+const recordStateOf = (complianceType: ComplianceType): RecordState =>
+  complianceType === 'NON_COMPLIANT' ? 'ACTIVE' : 'ARCHIVED';
+
+const severityOf = (
+  complianceType: ComplianceType,
+  rule: RuleMetadata
+): SeverityLabel =>
+  complianceType === 'NON_COMPLIANT' ? rule.severity : 'INFORMATIONAL';
+
+/** Drops undefined and blank values, truncating the rest. */
+const fieldMap = (
+  entries: readonly (readonly [string, string | undefined])[],
+  maxValue: number
+): Record<string, string> =>
+  Object.fromEntries(
+    entries.flatMap(([key, value]) =>
+      value === undefined || value.trim() === ''
+        ? []
+        : [[truncate(key, LIMITS.otherKey), truncate(value, maxValue)]]
+    )
+  );
+
+const subnetDetails = (
+  subnetId: string,
+  inventory: Inventory | undefined
+): AwsEc2SubnetDetails => {
+  const raw = inventory?.subnets.get(subnetId)?.raw;
+  if (raw === undefined) return { SubnetId: subnetId };
+  const details: AwsEc2SubnetDetails = {
+    SubnetId: raw.SubnetId,
+    VpcId: raw.VpcId,
+    AvailabilityZone: raw.AvailabilityZone,
+    AvailabilityZoneId: raw.AvailabilityZoneId,
+    CidrBlock: raw.CidrBlock,
+    SubnetArn: raw.SubnetArn,
+    OwnerId: raw.OwnerId,
+  };
+  return Object.fromEntries(
+    Object.entries(details).filter(
+      ([, value]) => typeof value === 'string' && value.trim() !== ''
+    )
+  ) as AwsEc2SubnetDetails;
+};
+
+const endpointOther = (
+  evaluation: Evaluation,
+  inventory: Inventory | undefined
+): Record<string, string> => {
+  const endpoint = inventory?.endpoints.get(evaluation.resourceId);
+  const zoneIds = endpoint
+    ? [
+        ...new Set(
+          endpoint.subnetIds.flatMap((id) => {
+            const zone = inventory?.subnets.get(id)?.availabilityZoneId;
+            return zone === undefined ? [] : [zone];
+          })
+        ),
+      ].sort()
+    : [];
+  const pairs: (readonly [string, string | undefined])[] = [
+    ['vpcEndpointId', evaluation.resourceId],
+    ['vpcEndpointType', endpoint?.type],
+    ['serviceName', endpoint?.raw.ServiceName],
+    ['vpcId', endpoint?.vpcId],
+    ['state', endpoint?.state],
+    ['availabilityZoneIds', zoneIds.join(',')],
+    [
+      'privateDnsEnabled',
+      endpoint === undefined ? undefined : String(endpoint.privateDnsEnabled),
+    ],
+    ['complianceType', evaluation.complianceType],
+    ['annotation', evaluation.annotation],
+  ];
+  return fieldMap(pairs.slice(0, LIMITS.otherPairs), LIMITS.otherValue);
+};
+
+const resourceOf = (
+  evaluation: Evaluation,
+  context: FindingContext
+): Resource => {
+  const { partition, inventory } = context;
+  const arnPrefix = `arn:${partition}:ec2:${evaluation.region}:${evaluation.accountId}`;
+  const common = {
+    ...(modelPartition(partition) === undefined
+      ? {}
+      : { Partition: modelPartition(partition) }),
+    Region: evaluation.region,
+  };
+  if (evaluation.resourceType === 'AWS::EC2::Subnet') {
+    return {
+      Type: 'AwsEc2Subnet',
+      Id: `${arnPrefix}:subnet/${evaluation.resourceId}`,
+      ...common,
+      Details: {
+        AwsEc2Subnet: subnetDetails(evaluation.resourceId, inventory),
+      },
+    };
+  }
+  return {
+    Type: 'Other',
+    Id: `${arnPrefix}:vpc-endpoint/${evaluation.resourceId}`,
+    ...common,
+    Details: { Other: endpointOther(evaluation, inventory) },
+  };
+};
+
+/**
+ * Builds the ASFF finding of one evaluation. FAILED findings (NON_COMPLIANT)
+ * are ACTIVE with the rule's severity; PASSED (COMPLIANT) and NOT_AVAILABLE
+ * (NOT_APPLICABLE) ones are ARCHIVED and INFORMATIONAL, so resolved resources
+ * leave the dashboards. Every string is trimmed to its documented limit.
+ * All four timestamps are `context.now`; the reporter adjusts `UpdatedAt`.
+ */
+const buildFinding = (
+  evaluation: Evaluation,
+  rule: RuleMetadata,
+  context: FindingContext
+): AwsSecurityFinding => {
+  const { complianceType } = evaluation;
+  const label = severityOf(complianceType, rule);
+  const severity = {
+    Label: label,
+    Original: truncate(label, LIMITS.severityOriginal),
+  };
+  const timestamp = context.now.toISOString();
+  return {
+    SchemaVersion: SCHEMA_VERSION,
+    Id: findingId(rule.id, evaluation.region, evaluation.resourceId),
+    ProductArn: `arn:${context.partition}:securityhub:${context.region}:${context.accountId}:product/${context.accountId}/default`,
+    GeneratorId: truncate(`vpce-guard/${rule.id}`, LIMITS.id),
+    AwsAccountId: evaluation.accountId,
+    Types: [...FINDING_TYPES],
+    FirstObservedAt: timestamp,
+    LastObservedAt: timestamp,
+    CreatedAt: timestamp,
+    UpdatedAt: timestamp,
+    Severity: severity,
+    Title: truncate(rule.title, LIMITS.title),
+    Description: truncate(rule.description, LIMITS.description),
+    Remediation: {
+      Recommendation: {
+        Text: truncate(rule.remediation, LIMITS.recommendationText),
+        Url: `${context.runbookBaseUrl.replace(/\/+$/u, '')}/${rule.runbook.replace(/^\/+/u, '')}`,
+      },
+    },
+    ProductFields: fieldMap(
+      [
+        ['vpce-guard/RuleId', rule.id],
+        ['vpce-guard/Annotation', evaluation.annotation],
+        ['vpce-guard/ComplianceType', complianceType],
+      ],
+      LIMITS.productFieldsValue
+    ),
+    Resources: [resourceOf(evaluation, context)],
+    Compliance: { Status: COMPLIANCE_STATUS[complianceType] },
+    RecordState: recordStateOf(complianceType),
+    FindingProviderFields: {
+      Severity: severity,
+      Types: [...FINDING_TYPES],
+    },
+  };
+};
+
+export type { FindingContext };
+export {
+  buildFinding,
+  FINDING_TYPES,
+  findingId,
+  LIMITS,
+  modelPartition,
+  SCHEMA_VERSION,
+  truncate,
+};
