@@ -78,6 +78,10 @@ const buildProgram = (
     )
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--exit-zero', 'exit 0 even when something is NON_COMPLIANT')
+    .option(
+      '--runbook-base-url <url>',
+      'where docs/runbooks/ is published, for --format asff links'
+    )
     .action(async (options: ScanOptions) => setStatus(await scan(options, io)));
 
   program

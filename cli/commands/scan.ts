@@ -1,10 +1,12 @@
 import { loadSnapshotFile } from '../../functions/shared/snapshot-loader.js';
 import { InputError } from '../../rules/model/errors.js';
 import { buildInventory } from '../../rules/model/inventory.js';
+import type { Evaluation, RuleMetadata } from '../../rules/model/rule.js';
 import { loadLiveSnapshot } from '../aws.js';
 import { evaluateAll, type SourcedInventory } from '../evaluate.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { writeReport } from '../output.js';
+import { DEFAULT_RUNBOOK_BASE_URL, renderAsff } from '../report/asff.js';
 import { renderJson } from '../report/json.js';
 import { hasFailures } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
@@ -15,7 +17,7 @@ import {
 } from '../rule-selection.js';
 
 /** Report formats of `scan`. */
-const FORMATS = ['table', 'json'] as const;
+const FORMATS = ['table', 'json', 'asff'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Options of `vpce-guard scan`, as commander parses them. */
@@ -29,6 +31,7 @@ interface ScanOptions {
   readonly format: Format;
   readonly output?: string;
   readonly exitZero?: boolean;
+  readonly runbookBaseUrl?: string;
 }
 
 const toInventory = ({
@@ -114,6 +117,28 @@ const loadInventories = async (
   return inventories;
 };
 
+const render = (
+  options: ScanOptions,
+  io: CliIo,
+  evaluations: readonly Evaluation[],
+  metadata: readonly RuleMetadata[],
+  inventories: readonly SourcedInventory[]
+): string => {
+  if (options.format === 'json') {
+    return renderJson(
+      evaluations,
+      metadata.map((m) => m.id)
+    );
+  }
+  if (options.format === 'asff') {
+    const base = options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
+    return renderAsff(evaluations, metadata, inventories, base, new Date());
+  }
+  return renderTable(evaluations, metadata, {
+    color: options.output === undefined && io.stdout.isTTY === true,
+  });
+};
+
 /**
  * `vpce-guard scan (--snapshot FILE… | --region R…)`: validates the parameters, loads the
  * snapshots, evaluates, writes one report.
@@ -129,15 +154,7 @@ const scan = async (options: ScanOptions, io: CliIo): Promise<number> => {
   const inventories = await loadInventories(options, io);
   const evaluations = evaluateAll(prepared, inventories);
   const metadata = selected.map((rule) => rule.metadata);
-  const text =
-    options.format === 'json'
-      ? renderJson(
-          evaluations,
-          metadata.map((m) => m.id)
-        )
-      : renderTable(evaluations, metadata, {
-          color: options.output === undefined && io.stdout.isTTY === true,
-        });
+  const text = render(options, io, evaluations, metadata, inventories);
   await writeReport(text, options.output, io);
   return hasFailures(evaluations) && !options.exitZero
     ? ExitCode.NON_COMPLIANT

@@ -184,5 +184,22 @@ const validateShape = (
   }
 };
 
+/** Documented ASFF limits the botocore model does not carry (aws-facts G2). */
+const SECURITY_HUB_FIELD_LIMITS: LimitOverlay = {
+  'AwsSecurityFinding.Id': { max: 512 },
+  'AwsSecurityFinding.GeneratorId': { max: 512 },
+  'AwsSecurityFinding.Title': { max: 256 },
+  'AwsSecurityFinding.Description': { max: 1024 },
+  'AwsSecurityFinding.AwsAccountId': { min: 12, max: 12 },
+  'AwsSecurityFinding.ProductArn': { min: 12, max: 2048 },
+  'AwsSecurityFinding.Types': { max: 50 },
+  'AwsSecurityFinding.Resources': { min: 1, max: 32 },
+  'AwsSecurityFinding.ProductFields': { max: 50, keyMax: 128, valueMax: 2048 },
+  'Recommendation.Text': { min: 1, max: 512 },
+  'Severity.Original': { max: 64 },
+  'FindingProviderSeverity.Original': { max: 64 },
+  'ResourceDetails.Other': { max: 50, keyMax: 127, valueMax: 1023 },
+};
+
 export type { LimitOverlay, MemberLimits, ModelShape, ServiceModel };
-export { loadBotocoreModel, validateShape };
+export { loadBotocoreModel, SECURITY_HUB_FIELD_LIMITS, validateShape };

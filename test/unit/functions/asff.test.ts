@@ -15,8 +15,8 @@ import type {
   RuleMetadata,
 } from '../../../rules/model/rule.js';
 import {
-  type LimitOverlay,
   loadBotocoreModel,
+  SECURITY_HUB_FIELD_LIMITS,
   validateShape,
 } from '../../helpers/api-model.js';
 import {
@@ -62,27 +62,16 @@ const evaluation = (overrides: Partial<Evaluation> = {}): Evaluation => ({
   ...overrides,
 });
 
-/** Documented ASFF limits the botocore model does not carry (aws-facts G2). */
-const DOCUMENTED_LIMITS: LimitOverlay = {
-  'AwsSecurityFinding.Id': { max: 512 },
-  'AwsSecurityFinding.GeneratorId': { max: 512 },
-  'AwsSecurityFinding.Title': { max: 256 },
-  'AwsSecurityFinding.Description': { max: 1024 },
-  'AwsSecurityFinding.AwsAccountId': { min: 12, max: 12 },
-  'AwsSecurityFinding.ProductArn': { min: 12, max: 2048 },
-  'AwsSecurityFinding.Types': { max: 50 },
-  'AwsSecurityFinding.Resources': { min: 1, max: 32 },
-  'AwsSecurityFinding.ProductFields': { max: 50, keyMax: 128, valueMax: 2048 },
-  'Recommendation.Text': { min: 1, max: 512 },
-  'Severity.Original': { max: 64 },
-  'FindingProviderSeverity.Original': { max: 64 },
-  'ResourceDetails.Other': { max: 50, keyMax: 127, valueMax: 1023 },
-};
-
 const model = loadBotocoreModel('securityhub', '2018-10-26');
 
 const violationsOf = (finding: unknown): string[] =>
-  validateShape(model, 'AwsSecurityFinding', finding, '$', DOCUMENTED_LIMITS);
+  validateShape(
+    model,
+    'AwsSecurityFinding',
+    finding,
+    '$',
+    SECURITY_HUB_FIELD_LIMITS
+  );
 
 describe('truncate', () => {
   it.each([
@@ -456,7 +445,7 @@ describe('the Security Hub API model', () => {
       'BatchImportFindingsRequest',
       { Findings: findings.slice(0, 100) },
       '$',
-      DOCUMENTED_LIMITS
+      SECURITY_HUB_FIELD_LIMITS
     );
     const perFinding = findings.flatMap((f) =>
       violationsOf(f).map((v) => `${f.Id}: ${v}`)

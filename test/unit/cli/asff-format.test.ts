@@ -1,0 +1,63 @@
+import { describe, expect, it } from '@jest/globals';
+import { rules } from '../../../rules/index.js';
+import {
+  loadBotocoreModel,
+  SECURITY_HUB_FIELD_LIMITS,
+  validateShape,
+} from '../../helpers/api-model.js';
+import { runCli } from '../../helpers/cli.js';
+
+interface Finding {
+  readonly Id: string;
+  readonly GeneratorId: string;
+  readonly RecordState: string;
+  readonly Compliance: { readonly Status: string };
+  readonly Remediation: { readonly Recommendation: { readonly Url: string } };
+}
+
+describe('vpce-guard scan --format asff', () => {
+  it('prints one finding per evaluation that BatchImportFindings would accept', async () => {
+    // Act
+    const json = await runCli(
+      'scan',
+      '--snapshot',
+      'examples/landscape.json',
+      '--format',
+      'json'
+    );
+    const asff = await runCli(
+      'scan',
+      '--snapshot',
+      'examples/landscape.json',
+      '--format',
+      'asff',
+      '--runbook-base-url',
+      'https://runbooks.example.test'
+    );
+
+    // Assert
+    expect(asff.status).toBe(1);
+    const findings: Finding[] = JSON.parse(asff.stdout);
+    expect(findings).toHaveLength(JSON.parse(json.stdout).evaluations.length);
+    const model = loadBotocoreModel('securityhub', '2018-10-26');
+    const violations = validateShape(
+      model,
+      'BatchImportFindingsRequest',
+      { Findings: findings.slice(0, 100) },
+      '$',
+      SECURITY_HUB_FIELD_LIMITS
+    );
+    expect(violations).toEqual([]);
+    expect(new Set(findings.map((f) => f.GeneratorId))).toEqual(
+      new Set(rules.map((r) => `vpce-guard/${r.metadata.id}`))
+    );
+    for (const finding of findings) {
+      expect(finding.RecordState).toBe(
+        finding.Compliance.Status === 'FAILED' ? 'ACTIVE' : 'ARCHIVED'
+      );
+      expect(finding.Remediation.Recommendation.Url).toMatch(
+        /^https:\/\/runbooks\.example\.test\/docs\/runbooks\/[a-z-]+\.md$/
+      );
+    }
+  });
+});
