@@ -1,0 +1,141 @@
+/**
+ * Findings in Security Hub (moto): the handler leaves one finding per
+ * resource and rule, readable with GetFindings, and a resource fixed in the
+ * landscape turns its finding ARCHIVED on the next run.
+ */
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  EnableSecurityHubCommand,
+  GetFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { runConfigRule } from '../../functions/config-rule/run-config-rule.js';
+import { createLogger } from '../../functions/shared/logger.js';
+import { findRule } from '../../rules/index.js';
+import { buildLandscape, type Landscape } from './helpers/landscape.js';
+import { resetMoto } from './helpers/moto.js';
+
+const ACCOUNT = '123456789012';
+const RULE = 'interface-endpoint-https-ingress';
+
+const periodicEvent = () => ({
+  version: '1.0',
+  invokingEvent: JSON.stringify({
+    awsAccountId: ACCOUNT,
+    notificationCreationTime: new Date().toISOString(),
+    messageType: 'ScheduledNotification',
+    recordVersion: '1.0',
+  }),
+  ruleParameters: '{}',
+  resultToken: 'TESTMODE',
+  eventLeftScope: false,
+  configRuleArn: `arn:aws:config:us-east-1:${ACCOUNT}:config-rule/config-rule-abc123`,
+  configRuleName: 'vpce-guard-https-ingress',
+  configRuleId: 'config-rule-abc123',
+  accountId: ACCOUNT,
+});
+
+const securityHub = new SecurityHubClient({});
+
+const runRule = async () => {
+  const rule = findRule(RULE);
+  if (!rule) throw new Error(`no rule ${RULE}`);
+  return runConfigRule(periodicEvent(), {
+    rule,
+    logger: createLogger('silent'),
+    runbookBaseUrl: 'https://runbooks.example.test',
+    clientsFor: async () => ({
+      ec2: new EC2Client({}),
+      config: new ConfigServiceClient({}),
+      securityHub,
+      principal: 'moto',
+    }),
+  });
+};
+
+const vpceGuardFindings = async () => {
+  const { Findings = [] } = await securityHub.send(
+    new GetFindingsCommand({
+      Filters: {
+        GeneratorId: [{ Comparison: 'PREFIX', Value: `vpce-guard/${RULE}` }],
+      },
+    })
+  );
+  return Findings;
+};
+
+describe('Security Hub findings against moto', () => {
+  let landscape: Landscape;
+
+  beforeAll(async () => {
+    await resetMoto();
+    await securityHub.send(new EnableSecurityHubCommand({}));
+    landscape = await buildLandscape(new EC2Client({}), {
+      vpcs: [
+        {
+          name: 'app',
+          privateSubnets: 2,
+          interfaceEndpoints: [
+            { service: 'ssm', azs: [0, 1] },
+            { service: 'sts', azs: [0, 1], httpsFromVpc: false },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('leaves one finding per resource and rule, readable with GetFindings', async () => {
+    // Act
+    const result = await runRule();
+    const findings = await vpceGuardFindings();
+
+    // Assert
+    expect(findings.map((f) => f.Id).sort()).toEqual(
+      result.evaluations
+        .map((e) => `vpce-guard/${RULE}/us-east-1/${e.resourceId}`)
+        .sort()
+    );
+    const [, sts] = landscape.vpc('app').interfaceEndpoints;
+    const failing = findings.find((f) =>
+      f.Id?.endsWith(sts?.vpcEndpointId ?? '-')
+    );
+    expect(failing?.Compliance?.Status).toBe('FAILED');
+    expect(failing?.RecordState).toBe('ACTIVE');
+  });
+
+  it('archives the finding of a resource fixed since the last run', async () => {
+    // Arrange: admit HTTPS from the VPC on the failing endpoint's group
+    const vpc = landscape.vpc('app');
+    const [, sts] = vpc.interfaceEndpoints;
+    await new EC2Client({}).send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: sts?.securityGroupId,
+        IpPermissions: [
+          {
+            IpProtocol: 'tcp',
+            FromPort: 443,
+            ToPort: 443,
+            IpRanges: [{ CidrIp: vpc.cidr }],
+          },
+        ],
+      })
+    );
+
+    // Act
+    await runRule();
+    const findings = await vpceGuardFindings();
+
+    // Assert
+    const fixed = findings.filter((f) =>
+      f.Id?.endsWith(sts?.vpcEndpointId ?? '-')
+    );
+    expect(fixed).toHaveLength(1);
+    expect(fixed[0]?.Compliance?.Status).toBe('PASSED');
+    expect(fixed[0]?.RecordState).toBe('ARCHIVED');
+  });
+});
