@@ -1,3 +1,4 @@
+import { DEFAULT_RUNBOOK_BASE_URL } from '../../functions/shared/asff.js';
 import { loadSnapshotFile } from '../../functions/shared/snapshot-loader.js';
 import { InputError } from '../../rules/model/errors.js';
 import { buildInventory } from '../../rules/model/inventory.js';
@@ -6,7 +7,7 @@ import { loadLiveSnapshot } from '../aws.js';
 import { evaluateAll, type SourcedInventory } from '../evaluate.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { writeReport } from '../output.js';
-import { DEFAULT_RUNBOOK_BASE_URL, renderAsff } from '../report/asff.js';
+import { renderAsff } from '../report/asff.js';
 import { renderJson } from '../report/json.js';
 import { hasFailures } from '../report/summary.js';
 import { renderTable } from '../report/table.js';

@@ -2,9 +2,6 @@ import { buildFinding } from '../../functions/shared/asff.js';
 import type { Evaluation, RuleMetadata } from '../../rules/model/rule.js';
 import type { SourcedInventory } from '../evaluate.js';
 
-/** Where findings link their runbooks when nothing else is configured. */
-const DEFAULT_RUNBOOK_BASE_URL = 'https://vpce-guard.invalid';
-
 /**
  * The `--format asff` document: the JSON array of ASFF findings that the
  * Lambda rule would import for these evaluations, each stamped for the
@@ -44,4 +41,4 @@ const renderAsff = (
   return `${JSON.stringify(findings, null, 2)}\n`;
 };
 
-export { DEFAULT_RUNBOOK_BASE_URL, renderAsff };
+export { renderAsff };

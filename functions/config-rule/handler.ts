@@ -4,6 +4,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import middy from '@middy/core';
 import { findRule } from '../../rules/index.js';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../shared/asff.js';
 import {
   assumedRoleCredentials,
   executionRoleArn,
@@ -32,8 +33,7 @@ const CLIENT_CONFIG = {
 const FUNCTION_ROLE = 'the function role';
 // Where docs/runbooks/ is published; infra sets it, findings link to it.
 const RUNBOOK_BASE_URL =
-  process.env.RUNBOOK_BASE_URL ??
-  'https://github.com/vpce-guard/vpce-guard/blob/main';
+  process.env.RUNBOOK_BASE_URL ?? DEFAULT_RUNBOOK_BASE_URL;
 
 const baseLogger = createLogger(
   process.env.LOG_LEVEL ?? 'info',

@@ -263,9 +263,16 @@ const buildFinding = (
   };
 };
 
+/**
+ * Where findings link their runbooks when no base URL is configured; the
+ * reserved `.invalid` domain makes an unconfigured deployment plain to see.
+ */
+const DEFAULT_RUNBOOK_BASE_URL = 'https://vpce-guard.invalid';
+
 export type { FindingContext };
 export {
   buildFinding,
+  DEFAULT_RUNBOOK_BASE_URL,
   FINDING_TYPES,
   findingId,
   LIMITS,
