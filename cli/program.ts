@@ -80,7 +80,7 @@ const buildProgram = (
     .option('--exit-zero', 'exit 0 even when something is NON_COMPLIANT')
     .option(
       '--runbook-base-url <url>',
-      'where docs/runbooks/ is published, for --format asff links'
+      'where docs/runbooks/ is published, for --format asff/html links'
     )
     .action(async (options: ScanOptions) => setStatus(await scan(options, io)));
 

@@ -8,6 +8,7 @@ import { evaluateAll, type SourcedInventory } from '../evaluate.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { writeReport } from '../output.js';
 import { renderAsff } from '../report/asff.js';
+import { renderHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
 import { hasFailures } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
@@ -18,7 +19,7 @@ import {
 } from '../rule-selection.js';
 
 /** Report formats of `scan`. */
-const FORMATS = ['table', 'json', 'asff'] as const;
+const FORMATS = ['table', 'json', 'asff', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Options of `vpce-guard scan`, as commander parses them. */
@@ -131,9 +132,12 @@ const render = (
       metadata.map((m) => m.id)
     );
   }
+  const base = options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
   if (options.format === 'asff') {
-    const base = options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
     return renderAsff(evaluations, metadata, inventories, base, new Date());
+  }
+  if (options.format === 'html') {
+    return renderHtml(evaluations, metadata, inventories, base, new Date());
   }
   return renderTable(evaluations, metadata, {
     color: options.output === undefined && io.stdout.isTTY === true,

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { rules } from '../../../rules/index.js';
 import {
@@ -5,7 +7,7 @@ import {
   SECURITY_HUB_FIELD_LIMITS,
   validateShape,
 } from '../../helpers/api-model.js';
-import { runCli } from '../../helpers/cli.js';
+import { runCli, writeTemp } from '../../helpers/cli.js';
 
 interface Finding {
   readonly Id: string;
@@ -59,5 +61,43 @@ describe('vpce-guard scan --format asff', () => {
         /^https:\/\/runbooks\.example\.test\/docs\/runbooks\/[a-z-]+\.md$/
       );
     }
+  });
+});
+
+describe('vpce-guard scan --format html', () => {
+  it('writes one self-contained report naming every failing resource', async () => {
+    // Arrange
+    const output = join(dirname(writeTemp('x', '')), 'report.html');
+    const json = await runCli(
+      'scan',
+      '--snapshot',
+      'examples/landscape.json',
+      '--format',
+      'json'
+    );
+
+    // Act
+    const result = await runCli(
+      'scan',
+      '--snapshot',
+      'examples/landscape.json',
+      '--format',
+      'html',
+      '--output',
+      output
+    );
+
+    // Assert
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    const html = readFileSync(output, 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/<script|<link|src=/);
+    const failing: { resourceId: string; complianceType: string }[] =
+      JSON.parse(json.stdout).evaluations.filter(
+        (e: { complianceType: string }) => e.complianceType === 'NON_COMPLIANT'
+      );
+    for (const evaluation of failing)
+      expect(html).toContain(evaluation.resourceId);
   });
 });

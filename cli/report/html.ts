@@ -1,0 +1,358 @@
+import type {
+  Inventory,
+  Subnet,
+  VpcEndpoint,
+} from '../../rules/model/inventory.js';
+import type {
+  ComplianceType,
+  Evaluation,
+  RuleMetadata,
+} from '../../rules/model/rule.js';
+import type { SourcedInventory } from '../evaluate.js';
+
+const SUBNET_RULE = 'private-subnet-gateway-endpoints';
+
+const ENDPOINT_RULES: readonly string[] = [
+  'interface-endpoint-multi-az',
+  'interface-endpoint-private-dns',
+  'endpoint-policy-restrictive',
+  'interface-endpoint-https-ingress',
+];
+
+const VERDICTS: readonly ComplianceType[] = [
+  'NON_COMPLIANT',
+  'COMPLIANT',
+  'NOT_APPLICABLE',
+];
+
+const VERDICT_CLASS: Readonly<Record<ComplianceType, string>> = {
+  NON_COMPLIANT: 'nc',
+  COMPLIANT: 'ok',
+  NOT_APPLICABLE: 'na',
+};
+
+const VERDICT_MARK: Readonly<Record<ComplianceType, string>> = {
+  NON_COMPLIANT: '✗',
+  COMPLIANT: '✓',
+  NOT_APPLICABLE: '–',
+};
+
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes `& < > " '` so that any text is safe in element content and attribute values. */
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/gu, (char) => ESCAPES[char] ?? char);
+
+/** What the renderer looks up while it walks the inventories. */
+interface Context {
+  readonly byKey: ReadonlyMap<string, Evaluation>;
+  readonly rules: ReadonlyMap<string, RuleMetadata>;
+  readonly runbookBaseUrl: string;
+}
+
+const keyOf = (
+  accountId: string,
+  region: string,
+  ruleId: string,
+  resourceId: string
+): string => `${accountId}\u0000${region}\u0000${ruleId}\u0000${resourceId}`;
+
+const lookup = (
+  context: Context,
+  inventory: Inventory,
+  ruleId: string,
+  resourceId: string
+): Evaluation | undefined =>
+  context.byKey.get(
+    keyOf(inventory.accountId, inventory.region, ruleId, resourceId)
+  );
+
+const STYLE = `
+body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1a1a1a;background:#fff}
+table{border-collapse:collapse;margin:0.5rem 0 1.5rem;width:100%}
+th,td{border:1px solid #bbb;padding:0.3rem 0.5rem;text-align:left;vertical-align:top}
+th{background:#eee}
+.nc{background:#fde2e1;color:#8a1010;font-weight:bold}
+.ok{background:#e1f5e4;color:#14532d}
+.na{background:#f0f0f0;color:#444}
+.note{font-weight:normal;display:block}
+tr.row-fail td:first-child{border-left:4px solid #b91c1c}
+`;
+
+const cell = (text: string): string => `<td>${escapeHtml(text)}</td>`;
+
+const headerRow = (names: readonly string[]): string =>
+  `<tr>${names.map((name) => `<th scope="col">${escapeHtml(name)}</th>`).join('')}</tr>`;
+
+const runbookLink = (context: Context, ruleId: string): string => {
+  const rule = context.rules.get(ruleId);
+  if (!rule) return '';
+  const href = `${context.runbookBaseUrl}/${rule.runbook}`;
+  return ` <a href="${escapeHtml(href)}">runbook</a>`;
+};
+
+/** A table cell with the verdict in words and colour, and its annotation. */
+const verdictCell = (
+  context: Context,
+  evaluation: Evaluation | undefined
+): string => {
+  if (!evaluation) return '<td class="na">not evaluated</td>';
+  const type = evaluation.complianceType;
+  const link =
+    type === 'NON_COMPLIANT' ? runbookLink(context, evaluation.ruleId) : '';
+  return `<td class="${VERDICT_CLASS[type]}">${VERDICT_MARK[type]} ${type}${link}<span class="note">${escapeHtml(evaluation.annotation)}</span></td>`;
+};
+
+const fails = (evaluations: readonly (Evaluation | undefined)[]): boolean =>
+  evaluations.some((e) => e?.complianceType === 'NON_COMPLIANT');
+
+/** A rendered row and whether it holds a failure, for failures-first order. */
+interface Row {
+  readonly id: string;
+  readonly failing: boolean;
+  readonly html: string;
+}
+
+const byFailuresFirst = (a: Row, b: Row): number =>
+  a.failing === b.failing
+    ? a.id < b.id
+      ? -1
+      : a.id > b.id
+        ? 1
+        : 0
+    : a.failing
+      ? -1
+      : 1;
+
+const rowHtml = (failing: boolean, cells: string): string =>
+  `<tr class="${failing ? 'row-fail' : 'row-pass'}">${cells}</tr>`;
+
+const isPublic = (evaluation: Evaluation | undefined): boolean =>
+  evaluation?.complianceType === 'NOT_APPLICABLE' &&
+  evaluation.annotation.startsWith('public subnet');
+
+const subnetRow = (
+  context: Context,
+  inventory: Inventory,
+  subnet: Subnet
+): Row => {
+  const evaluation = lookup(context, inventory, SUBNET_RULE, subnet.id);
+  const failing = fails([evaluation]);
+  const cells = [
+    cell(subnet.id),
+    cell(subnet.tags.get('Name') ?? ''),
+    cell(inventory.effectiveRouteTables.get(subnet.id)?.id ?? 'unknown'),
+    cell(isPublic(evaluation) ? 'public' : 'private'),
+    verdictCell(context, evaluation),
+  ].join('');
+  return { id: subnet.id, failing, html: rowHtml(failing, cells) };
+};
+
+const azIdsOf = (inventory: Inventory, endpoint: VpcEndpoint): string =>
+  endpoint.subnetIds
+    .map((id) => inventory.subnets.get(id)?.availabilityZoneId ?? `${id}?`)
+    .join(', ');
+
+const endpointRow = (
+  context: Context,
+  inventory: Inventory,
+  endpoint: VpcEndpoint
+): Row => {
+  const evaluations = ENDPOINT_RULES.map((ruleId) =>
+    lookup(context, inventory, ruleId, endpoint.id)
+  );
+  const failing = fails(evaluations);
+  const cells = [
+    cell(endpoint.id),
+    cell(endpoint.type),
+    cell(endpoint.service.name),
+    cell(azIdsOf(inventory, endpoint)),
+    cell(endpoint.privateDnsEnabled ? 'on' : 'off'),
+    ...evaluations.map((e) => verdictCell(context, e)),
+  ].join('');
+  return { id: endpoint.id, failing, html: rowHtml(failing, cells) };
+};
+
+const table = (
+  caption: string,
+  headers: readonly string[],
+  rows: readonly Row[]
+): string => {
+  if (rows.length === 0) return `<p>No ${escapeHtml(caption)}.</p>`;
+  const body = [...rows]
+    .sort(byFailuresFirst)
+    .map((row) => row.html)
+    .join('\n');
+  return `<table><caption>${escapeHtml(caption)}</caption>\n<thead>${headerRow(headers)}</thead>\n<tbody>\n${body}\n</tbody></table>`;
+};
+
+const vpcSection = (
+  context: Context,
+  inventory: Inventory,
+  vpcId: string
+): string => {
+  const name = inventory.vpcs.get(vpcId)?.tags.get('Name');
+  const title = name === undefined ? vpcId : `${vpcId} (${name})`;
+  const subnets = [...inventory.subnets.values()]
+    .filter((s) => s.vpcId === vpcId)
+    .map((s) => subnetRow(context, inventory, s));
+  const endpoints = [...inventory.endpoints.values()]
+    .filter((e) => e.vpcId === vpcId)
+    .map((e) => endpointRow(context, inventory, e));
+  return [
+    `<section class="vpc"><h3>VPC ${escapeHtml(title)}</h3>`,
+    table(
+      'subnets',
+      ['Subnet', 'Name', 'Route table', 'Exposure', SUBNET_RULE],
+      subnets
+    ),
+    table(
+      'endpoints',
+      [
+        'Endpoint',
+        'Type',
+        'Service',
+        'AZ ids',
+        'Private DNS',
+        ...ENDPOINT_RULES,
+      ],
+      endpoints
+    ),
+    '</section>',
+  ].join('\n');
+};
+
+const vpcIdsOf = (inventory: Inventory): string[] =>
+  [
+    ...new Set([
+      ...inventory.vpcs.keys(),
+      ...[...inventory.subnets.values()].map((s) => s.vpcId),
+      ...[...inventory.endpoints.values()].map((e) => e.vpcId),
+    ]),
+  ].sort();
+
+const inventorySection = (
+  context: Context,
+  { source, inventory }: SourcedInventory
+): string => {
+  const heading = `${inventory.accountId}/${inventory.region}`;
+  return [
+    `<section class="account-region"><h2>${escapeHtml(heading)}</h2>`,
+    `<p>Source: ${escapeHtml(source)}</p>`,
+    ...vpcIdsOf(inventory).map((id) => vpcSection(context, inventory, id)),
+    '</section>',
+  ].join('\n');
+};
+
+const countRow = (
+  label: string,
+  evaluations: readonly Evaluation[]
+): string => {
+  const counts = VERDICTS.map(
+    (type) => evaluations.filter((e) => e.complianceType === type).length
+  );
+  return `<tr><th scope="row">${escapeHtml(label)}</th>${counts.map((n) => `<td>${n}</td>`).join('')}</tr>`;
+};
+
+const countTable = (
+  caption: string,
+  groups: ReadonlyMap<string, readonly Evaluation[]>
+): string =>
+  [
+    `<table><caption>${escapeHtml(caption)}</caption>`,
+    `<thead>${headerRow(['', ...VERDICTS])}</thead><tbody>`,
+    ...[...groups].map(([label, group]) => countRow(label, group)),
+    '</tbody></table>',
+  ].join('\n');
+
+const groupEvaluations = (
+  labels: readonly string[],
+  evaluations: readonly Evaluation[],
+  labelOf: (evaluation: Evaluation) => string
+): Map<string, Evaluation[]> => {
+  const groups = new Map<string, Evaluation[]>(labels.map((l) => [l, []]));
+  for (const evaluation of evaluations) {
+    const label = labelOf(evaluation);
+    groups.set(label, [...(groups.get(label) ?? []), evaluation]);
+  }
+  return groups;
+};
+
+const summarySection = (
+  evaluations: readonly Evaluation[],
+  rules: readonly RuleMetadata[],
+  inventories: readonly SourcedInventory[]
+): string => {
+  const byRule = groupEvaluations(
+    rules.map((r) => r.id),
+    evaluations,
+    (e) => e.ruleId
+  );
+  const byPlace = groupEvaluations(
+    inventories.map(({ inventory: i }) => `${i.accountId}/${i.region}`),
+    evaluations,
+    (e) => `${e.accountId}/${e.region}`
+  );
+  return [
+    '<section class="summary"><h2>Summary</h2>',
+    countTable('Verdicts per rule', byRule),
+    countTable('Verdicts per account-region', byPlace),
+    '</section>',
+  ].join('\n');
+};
+
+/**
+ * The `--format html` document: one self-contained HTML5 page (inline CSS,
+ * no scripts, no external assets) with verdict counts per rule and per
+ * account-region, then every VPC's subnets and endpoints with their
+ * verdicts, failing rows first, each failure linked to its runbook. Every
+ * dynamic string is HTML-escaped.
+ *
+ * @param runbookBaseUrl - prefix of runbook links, without a trailing slash
+ * @param generatedAt - the time printed in the header
+ */
+const renderHtml = (
+  evaluations: readonly Evaluation[],
+  rules: readonly RuleMetadata[],
+  inventories: readonly SourcedInventory[],
+  runbookBaseUrl: string,
+  generatedAt: Date
+): string => {
+  const context: Context = {
+    byKey: new Map(
+      evaluations.map((e) => [
+        keyOf(e.accountId, e.region, e.ruleId, e.resourceId),
+        e,
+      ])
+    ),
+    rules: new Map(rules.map((rule) => [rule.id, rule])),
+    runbookBaseUrl,
+  };
+  const time = generatedAt.toISOString();
+  return `${[
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<title>vpce-guard report</title>',
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    `<header><h1>vpce-guard report</h1><p>Generated at <time datetime="${escapeHtml(time)}">${escapeHtml(time)}</time></p></header>`,
+    '<main>',
+    summarySection(evaluations, rules, inventories),
+    ...inventories.map((sourced) => inventorySection(context, sourced)),
+    '</main>',
+    '</body>',
+    '</html>',
+  ].join('\n')}\n`;
+};
+
+export { escapeHtml, renderHtml };
