@@ -76,7 +76,7 @@ const lookup = (
 const STYLE = `
 body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1a1a1a;background:#fff}
 table{border-collapse:collapse;margin:0.5rem 0 1.5rem;width:100%}
-th,td{border:1px solid #bbb;padding:0.3rem 0.5rem;text-align:left;vertical-align:top}
+th,td{border:1px solid #bbb;padding:0.3rem 0.5rem;text-align:left;vertical-align:top;overflow-wrap:break-word;word-break:break-word}
 th{background:#eee}
 .nc{background:#fde2e1;color:#8a1010;font-weight:bold}
 .ok{background:#e1f5e4;color:#14532d}
