@@ -5,7 +5,7 @@
  */
 import { findRule } from '../../rules/index.js';
 import { buildInventory, type Inventory } from '../../rules/model/inventory.js';
-import type { Evaluation, Verdict } from '../../rules/model/rule.js';
+import type { Evaluation, Rule, Verdict } from '../../rules/model/rule.js';
 import {
   AccountRegionSnapshot,
   type Ec2IpPermission,
@@ -293,15 +293,20 @@ const snapshot = (
 const inventoryOf = (parts: Partial<AccountRegionSnapshot> = {}): Inventory =>
   buildInventory(AccountRegionSnapshot.parse(snapshot(parts)));
 
+/** The registered rule with this id; a test naming an unknown one fails. */
+const ruleNamed = (id: string): Rule => {
+  const rule = findRule(id);
+  if (!rule) throw new Error(`no rule ${id}`);
+  return rule;
+};
+
 /** Runs one rule over a snapshot. */
 const evaluate = (
   ruleId: string,
   parts: Partial<AccountRegionSnapshot>,
   parameters: Record<string, unknown> = {}
 ): Evaluation[] => {
-  const rule = findRule(ruleId);
-  if (!rule) throw new Error(`no rule ${ruleId}`);
-  return rule.prepare(parameters).evaluate(inventoryOf(parts));
+  return ruleNamed(ruleId).prepare(parameters).evaluate(inventoryOf(parts));
 };
 
 /** The verdict of one rule for one resource. */
@@ -328,6 +333,7 @@ export {
   REGION,
   route,
   routeTable,
+  ruleNamed,
   S3_PREFIX_LIST,
   securityGroup,
   serviceDetail,

@@ -21,9 +21,8 @@ import {
 } from '../../functions/shared/call-counter.js';
 import { loadSnapshotFromEc2 } from '../../functions/shared/ec2-inventory.js';
 import { createLogger } from '../../functions/shared/logger.js';
-import { findRule } from '../../rules/index.js';
-import type { Rule } from '../../rules/model/rule.js';
 import { runCli, writeTemp } from '../helpers/cli.js';
+import { ruleNamed } from '../helpers/factories.js';
 import {
   buildLandscape,
   buildScaledLandscape,
@@ -34,12 +33,6 @@ import { resetMoto } from './helpers/moto.js';
 // moto's default account.
 const ACCOUNT = '123456789012';
 const SCOPE = { accountId: ACCOUNT, region: 'us-east-1', partition: 'aws' };
-
-const ruleNamed = (id: string): Rule => {
-  const rule = findRule(id);
-  if (!rule) throw new Error(`no rule ${id}`);
-  return rule;
-};
 
 interface JsonEvaluation {
   readonly ruleId: string;

@@ -16,7 +16,7 @@ import {
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { runConfigRule } from '../../functions/config-rule/run-config-rule.js';
 import { createLogger } from '../../functions/shared/logger.js';
-import { findRule } from '../../rules/index.js';
+import { ruleNamed } from '../helpers/factories.js';
 import { buildLandscape, type Landscape } from './helpers/landscape.js';
 import { resetMoto } from './helpers/moto.js';
 
@@ -43,10 +43,8 @@ const periodicEvent = () => ({
 const securityHub = new SecurityHubClient({});
 
 const runRule = async () => {
-  const rule = findRule(RULE);
-  if (!rule) throw new Error(`no rule ${RULE}`);
   return runConfigRule(periodicEvent(), {
-    rule,
+    rule: ruleNamed(RULE),
     logger: createLogger('silent'),
     runbookBaseUrl: 'https://runbooks.example.test',
     clientsFor: async () => ({

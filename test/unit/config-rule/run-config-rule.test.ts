@@ -22,14 +22,13 @@ import {
   ReportRejectedError,
 } from '../../../functions/shared/errors.js';
 import { createLogger } from '../../../functions/shared/logger.js';
-import { findRule } from '../../../rules/index.js';
 import { InvalidParameterError } from '../../../rules/model/errors.js';
-import type { Rule } from '../../../rules/model/rule.js';
 import { serveSnapshot } from '../../helpers/ec2-mock.js';
 import {
   endpoint,
   route,
   routeTable,
+  ruleNamed,
   securityGroup,
   serviceDetail,
   snapshot,
@@ -42,12 +41,6 @@ const securityHub = mockClient(SecurityHubClient);
 const silent = createLogger('silent');
 const RULE_ARN =
   'arn:aws:config:us-east-1:111122223333:config-rule/config-rule-abc123';
-
-const ruleNamed = (id: string): Rule => {
-  const rule = findRule(id);
-  if (!rule) throw new Error(`no rule ${id}`);
-  return rule;
-};
 
 /** One VPC: a NAT-only private subnet, and an open single-AZ ssm endpoint. */
 const landscape = () =>

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { findRule, rules } from '../../../rules/index.js';
+import { rules } from '../../../rules/index.js';
 import { InvalidParameterError } from '../../../rules/model/errors.js';
-import type { Rule, RuleMetadata } from '../../../rules/model/rule.js';
+import type { RuleMetadata } from '../../../rules/model/rule.js';
 import type { AccountRegionSnapshot } from '../../../rules/model/snapshot.js';
 import {
   ACCOUNT,
@@ -12,6 +12,7 @@ import {
   REGION,
   route,
   routeTable,
+  ruleNamed,
   securityGroup,
   serviceDetail,
   subnet,
@@ -29,12 +30,6 @@ const DESIGN_RULE_IDS = [
 const ENDPOINT_RULE_IDS = DESIGN_RULE_IDS.filter(
   (id) => id !== 'private-subnet-gateway-endpoints'
 );
-
-const ruleById = (id: string): Rule => {
-  const found = findRule(id);
-  if (!found) throw new Error(`no rule ${id} in the registry`);
-  return found;
-};
 
 /** Returns what `run` throws, so assertions stay outside any catch. */
 const thrownBy = (run: () => unknown): unknown => {
@@ -163,7 +158,7 @@ describe('exempt tag', () => {
   it('rejects an exemptTagKey longer than 128 characters', () => {
     // Act
     const run = () =>
-      ruleById('interface-endpoint-multi-az').prepare({
+      ruleNamed('interface-endpoint-multi-az').prepare({
         exemptTagKey: 'k'.repeat(129),
       });
 
@@ -232,7 +227,7 @@ describe('parameter values', () => {
     ],
   ])('%s reads %s %j as %j', (ruleId, name, raw, expected) => {
     // Act
-    const prepared = ruleById(ruleId).prepare({ [name]: raw });
+    const prepared = ruleNamed(ruleId).prepare({ [name]: raw });
 
     // Assert
     expect(prepared.parameters[name]).toEqual(expected);
@@ -270,7 +265,7 @@ describe('parameter values', () => {
     '%s ignores unknown parameter names such as ExecutionRoleName',
     (ruleId) => {
       // Arrange
-      const rule = ruleById(ruleId);
+      const rule = ruleNamed(ruleId);
       const defaults = rule.prepare({}).parameters;
 
       // Act
@@ -289,7 +284,7 @@ describe('parameter values', () => {
     ['null', null],
   ])('reads %s parameters as all defaults', (_label, raw) => {
     // Act
-    const prepared = ruleById('interface-endpoint-multi-az').prepare(raw);
+    const prepared = ruleNamed('interface-endpoint-multi-az').prepare(raw);
 
     // Assert
     expect(prepared.parameters).toEqual({
@@ -307,7 +302,7 @@ describe('parameter values', () => {
     ['a boolean', true],
   ])('rejects parameters that are %s', (_label, raw) => {
     // Act
-    const run = () => ruleById('interface-endpoint-multi-az').prepare(raw);
+    const run = () => ruleNamed('interface-endpoint-multi-az').prepare(raw);
 
     // Assert
     expect(run).toThrow(InvalidParameterError);
@@ -340,7 +335,7 @@ describe('parameter values', () => {
     '%s names the rule, %s and the expected form when given %j',
     (ruleId, name, raw, expected) => {
       // Act
-      const error = thrownBy(() => ruleById(ruleId).prepare({ [name]: raw }));
+      const error = thrownBy(() => ruleNamed(ruleId).prepare({ [name]: raw }));
 
       // Assert
       expect(error).toBeInstanceOf(InvalidParameterError);
@@ -414,7 +409,7 @@ describe('evaluations', () => {
     '%s stamps each evaluation with its rule, account, region and type',
     (ruleId) => {
       // Arrange
-      const rule = ruleById(ruleId);
+      const rule = ruleNamed(ruleId);
 
       // Act
       const evaluations = rule
@@ -530,7 +525,7 @@ describe('registry', () => {
       };
 
       // Act
-      const registered = ruleById(folder).metadata;
+      const registered = ruleNamed(folder).metadata;
 
       // Assert
       expect(module.metadata.id).toBe(folder);
@@ -542,7 +537,7 @@ describe('registry', () => {
     '%s has a title ≤ 150, a remediation ≤ 512 and its runbook path',
     (id) => {
       // Act
-      const { metadata } = ruleById(id);
+      const { metadata } = ruleNamed(id);
 
       // Assert
       expect(metadata.title.length).toBeGreaterThan(0);
@@ -561,23 +556,17 @@ describe('registry', () => {
     ['interface-endpoint-https-ingress', 'AWS::EC2::VPCEndpoint'],
   ])('reports %s on %s', (id, resourceType) => {
     // Assert
-    expect(ruleById(id).metadata.resourceType).toBe(resourceType);
+    expect(ruleNamed(id).metadata.resourceType).toBe(resourceType);
   });
 
   it.each(DESIGN_RULE_IDS)('%s takes exemptTagKey', (id) => {
     // Act
-    const names = ruleById(id).metadata.parameters.map((p) => p.name);
+    const names = ruleNamed(id).metadata.parameters.map((p) => p.name);
 
     // Assert
     expect(names).toContain('exemptTagKey');
   });
 });
-
-const findRuleOrThrow = (id: string) => {
-  const rule = findRule(id);
-  if (!rule) throw new Error(`no rule ${id}`);
-  return rule;
-};
 
 describe('the securityHub parameter', () => {
   it.each([
@@ -588,7 +577,7 @@ describe('the securityHub parameter', () => {
     [false, false],
   ])('reads %j as %s', (raw, expected) => {
     // Act
-    const prepared = findRuleOrThrow('interface-endpoint-multi-az').prepare(
+    const prepared = ruleNamed('interface-endpoint-multi-az').prepare(
       raw === undefined ? {} : { securityHub: raw }
     );
 
@@ -599,7 +588,7 @@ describe('the securityHub parameter', () => {
   it('rejects a value that is not a boolean, naming the parameter', () => {
     // Act and Assert
     expect(() =>
-      findRuleOrThrow('interface-endpoint-multi-az').prepare({
+      ruleNamed('interface-endpoint-multi-az').prepare({
         securityHub: 'maybe',
       })
     ).toThrow(
