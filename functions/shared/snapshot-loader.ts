@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InputError } from '../../rules/model/errors.js';
 import { AccountRegionSnapshot } from '../../rules/model/snapshot.js';
 import { parseJson, readTextFile } from './json-file.js';

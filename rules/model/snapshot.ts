@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseCidr } from './cidr.js';
 
 // The snapshot holds what `aws ec2 describe-*` prints, PascalCase and all.
