@@ -36,5 +36,12 @@ export default {
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/integration/setup-timeout.ts'],
     },
+    {
+      // Synthesizes the CDK stacks offline (esbuild bundles each function)
+      // and checks the templates with assertions, cfn-lint and cdk-nag.
+      ...common,
+      displayName: 'infra',
+      testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
+    },
   ],
 };

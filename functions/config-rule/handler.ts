@@ -34,6 +34,8 @@ const FUNCTION_ROLE = 'the function role';
 // Where docs/runbooks/ is published; infra sets it, findings link to it.
 const RUNBOOK_BASE_URL =
   process.env.RUNBOOK_BASE_URL ?? DEFAULT_RUNBOOK_BASE_URL;
+// Set by the organization deployment: events must act through this role.
+const MEMBER_ROLE_NAME = process.env.MEMBER_ROLE_NAME || undefined;
 
 const baseLogger = createLogger(
   process.env.LOG_LEVEL ?? 'info',
@@ -95,6 +97,7 @@ const evaluateConfigEvent = async (
     clientsFor,
     logger: context.logger ?? baseLogger,
     runbookBaseUrl: RUNBOOK_BASE_URL,
+    requiredExecutionRoleName: MEMBER_ROLE_NAME,
   });
 };
 

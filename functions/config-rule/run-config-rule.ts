@@ -50,6 +50,15 @@ interface RuleRunDependencies {
   readonly logger: Logger;
   /** Where `docs/runbooks/<rule-id>.md` is published, for finding links. */
   readonly runbookBaseUrl: string;
+  /**
+   * Set for the organization deployment: every event must name this member
+   * role. Config's invoke permission cannot be limited to one organization
+   * (README, "Who may invoke the organization functions"), so an event
+   * without it — from a rule someone else pointed at the function — is
+   * refused before any AWS call, rather than run with the function's own
+   * credentials.
+   */
+  readonly requiredExecutionRoleName?: string | undefined;
 }
 
 /** What one invocation evaluated and sent to Config. */
@@ -247,6 +256,23 @@ const orderingTimestampOf = (
 };
 
 /**
+ * The member role to act through, refusing an event that does not name the
+ * role the deployment requires.
+ */
+const memberRoleOf = (
+  event: ConfigRuleEvent,
+  required: string | undefined
+): string | undefined => {
+  const name = executionRoleNameOf(event);
+  if (required !== undefined && name !== required) {
+    throw new InvalidEventError(
+      `ruleParameters.ExecutionRoleName: this function acts only through the member role ${JSON.stringify(required)}, got ${JSON.stringify(name ?? null)} (account ${event.accountId})`
+    );
+  }
+  return name;
+};
+
+/**
  * Runs one rule on one AWS Config invocation (DESIGN.md §5): parse the
  * event, validate the parameters before anything else, act in the member
  * account when `ExecutionRoleName` is set, evaluate, and report every
@@ -265,7 +291,10 @@ const runConfigRule = async (
     accountId: event.accountId,
     region: event.region,
     partition: event.partition,
-    executionRoleName: executionRoleNameOf(event),
+    executionRoleName: memberRoleOf(
+      event,
+      dependencies.requiredExecutionRoleName
+    ),
   });
   const { trigger } = event;
   const item =

@@ -384,6 +384,34 @@ describe('runConfigRule', () => {
     }
   );
 
+  it.each([
+    ['no ExecutionRoleName', {}, 'got null'],
+    ['another role', { ExecutionRoleName: 'SomeoneElse' }, 'got "SomeoneElse"'],
+  ])(
+    'refuses an event with %s when the deployment requires a member role',
+    async (_case, parameters, detail) => {
+      // Arrange
+      const recorded: Recorded = { targets: [] };
+
+      // Act
+      const run = runConfigRule(
+        periodic({ ruleParameters: JSON.stringify(parameters) }),
+        {
+          ...dependencies('interface-endpoint-multi-az', recorded),
+          requiredExecutionRoleName: 'VpceGuardMember',
+        }
+      );
+
+      // Assert
+      await expect(run).rejects.toThrow(InvalidEventError);
+      await expect(run).rejects.toThrow(
+        `acts only through the member role "VpceGuardMember", ${detail}`
+      );
+      expect(recorded.targets).toEqual([]);
+      expect(config.calls()).toHaveLength(0);
+    }
+  );
+
   it('validates the parameters before any AWS call', async () => {
     // Act
     const run = runConfigRule(

@@ -1,0 +1,83 @@
+import {
+  Aws,
+  CfnParameter,
+  DefaultStackSynthesizer,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import { AccountPrincipal, PolicyDocument, Role } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { Rule } from '../rules/model/rule.js';
+import { centralRoleName } from './names.js';
+import {
+  acknowledgeEvaluationWildcards,
+  evaluationStatements,
+} from './permissions.js';
+import type { DeploymentSettings } from './settings.js';
+
+/** What the member-role template is built from. */
+interface MemberRoleStackProps extends StackProps {
+  readonly rules: readonly Rule[];
+  readonly settings: DeploymentSettings;
+}
+
+/**
+ * The role the organization functions assume in each member account, as a
+ * template for a service-managed StackSet. It trusts exactly the central
+ * functions' roles (one per rule and Region) and grants exactly what a rule
+ * calls in the account it evaluates. IAM is global, so deploy the StackSet
+ * to one Region per account.
+ */
+class MemberRoleStack extends Stack {
+  public constructor(
+    scope: Construct,
+    id: string,
+    props: MemberRoleStackProps
+  ) {
+    super(scope, id, {
+      ...props,
+      // StackSet targets are not CDK-bootstrapped: no bootstrap-version rule.
+      synthesizer: new DefaultStackSynthesizer({
+        generateBootstrapVersionRule: false,
+      }),
+    });
+    const centralAccount = new CfnParameter(this, 'CentralAccountId', {
+      type: 'String',
+      allowedPattern: '^\\d{12}$',
+      description:
+        'The account that runs the vpce-guard organization functions (management or Config delegated administrator).',
+    });
+    const { rules, settings } = props;
+    const centralRoles = rules.flatMap((rule) =>
+      settings.organizationRegions.map(
+        (region) =>
+          `arn:${Aws.PARTITION}:iam::${centralAccount.valueAsString}:role/${centralRoleName(rule, region)}`
+      )
+    );
+    const role = new Role(this, 'MemberRole', {
+      roleName: settings.memberRoleName,
+      description:
+        'Lets the vpce-guard organization rules evaluate this account.',
+      // The account principal plus the exact role ARNs: naming roles
+      // directly as principals would fail while a Region is not deployed.
+      assumedBy: new AccountPrincipal(
+        centralAccount.valueAsString
+      ).withConditions({ ArnEquals: { 'aws:PrincipalArn': centralRoles } }),
+      inlinePolicies: {
+        Evaluate: new PolicyDocument({
+          statements: evaluationStatements({
+            account: Aws.ACCOUNT_ID,
+            region: '*',
+            configRuleArns: [
+              `arn:${Aws.PARTITION}:config:*:${Aws.ACCOUNT_ID}:config-rule/*`,
+            ],
+          }),
+        }),
+      },
+    });
+    acknowledgeEvaluationWildcards(role, true);
+  }
+}
+
+export type { MemberRoleStackProps };
+export { MemberRoleStack };

@@ -1,0 +1,228 @@
+import { VpceGuardError } from '../rules/model/errors.js';
+import type { Rule } from '../rules/model/rule.js';
+
+/** A CDK context value vpce-guard cannot use; synth stops with it. */
+class InvalidContextError extends VpceGuardError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidContextError';
+  }
+}
+
+/** How often the periodic evaluation runs (Config's enum). */
+const FREQUENCIES = [
+  'One_Hour',
+  'Three_Hours',
+  'Six_Hours',
+  'Twelve_Hours',
+  'TwentyFour_Hours',
+] as const;
+
+/** A value of {@link FREQUENCIES}. */
+type Frequency = (typeof FREQUENCIES)[number];
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+  2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Everything a deployment can be told through CDK context (`cdk.json`). */
+interface DeploymentSettings {
+  /** Frequency of the periodic trigger of every rule. */
+  readonly periodicFrequency: Frequency;
+  /** Per rule id, its Config `InputParameters` (validated by the rule). */
+  readonly ruleParameters: Readonly<Record<string, Record<string, string>>>;
+  readonly logRetentionDays: number;
+  readonly logLevel: string;
+  /** Where docs/runbooks/ is published; finding links start with it. */
+  readonly runbookBaseUrl: string;
+  /** The role the organization functions assume in every member account. */
+  readonly memberRoleName: string;
+  /** Accounts the organization rules skip. */
+  readonly excludedAccounts: readonly string[];
+  /**
+   * When set, only Config in these accounts may invoke the organization
+   * functions (one `SourceAccount` statement each, within Lambda's 20 KB).
+   */
+  readonly memberAccountIds: readonly string[];
+  /** When set, the organization functions assume roles only in this org. */
+  readonly organizationId: string | undefined;
+  /** Regions the organization stack is deployed to (member-role trust). */
+  readonly organizationRegions: readonly string[];
+  /** Declare a manual `RemediationConfiguration` per rule. */
+  readonly remediation: boolean;
+}
+
+/** Reads one context key (`app.node.tryGetContext`). */
+type ContextReader = (key: string) => unknown;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+// `cdk -c key=value` always passes strings; cdk.json passes JSON values.
+const fromCli = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (!/^[[{]/u.test(text) && !['true', 'false'].includes(text)) return value;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidContextError(
+      `context: ${JSON.stringify(value)} is not valid JSON`,
+      { cause: error }
+    );
+  }
+};
+
+const oneOf = <T>(key: string, value: unknown, allowed: readonly T[]): T => {
+  const found = allowed.find(
+    (candidate) => String(candidate) === String(value)
+  );
+  if (found === undefined) {
+    throw new InvalidContextError(
+      `context ${key}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`
+    );
+  }
+  return found;
+};
+
+const matching = (key: string, value: unknown, pattern: RegExp): string => {
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new InvalidContextError(
+      `context ${key}: expected a value matching ${pattern}, got ${JSON.stringify(value)}`
+    );
+  }
+  return value;
+};
+
+const listOf = (key: string, value: unknown, pattern: RegExp): string[] => {
+  const parsed = fromCli(value);
+  const items =
+    typeof parsed === 'string'
+      ? parsed.split(',').map((item) => item.trim())
+      : parsed;
+  if (!Array.isArray(items)) {
+    throw new InvalidContextError(
+      `context ${key}: expected a list, got ${JSON.stringify(value)}`
+    );
+  }
+  return items
+    .filter((item) => item !== '')
+    .map((item, index) => matching(`${key}[${index}]`, item, pattern));
+};
+
+const stringMap = (key: string, value: unknown): Record<string, string> => {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidContextError(
+      `context ${key}: expected an object of parameter values, got ${JSON.stringify(value)}`
+    );
+  }
+  // Config passes parameter values to the function as strings.
+  return Object.fromEntries(
+    Object.entries(value).map(([name, item]) => [
+      name,
+      typeof item === 'string' ? item : JSON.stringify(item),
+    ])
+  );
+};
+
+/**
+ * Validates `ruleParameters` against the registry: an unknown rule id or a
+ * value the rule would reject stops the synth, not the first evaluation.
+ */
+const ruleParametersOf = (
+  value: unknown,
+  rules: readonly Rule[]
+): Record<string, Record<string, string>> => {
+  const parsed = fromCli(value ?? {});
+  const byRule = stringMap('ruleParameters', parsed);
+  const result: Record<string, Record<string, string>> = {};
+  for (const ruleId of Object.keys(byRule)) {
+    const rule = rules.find((candidate) => candidate.metadata.id === ruleId);
+    if (!rule) {
+      throw new InvalidContextError(
+        `context ruleParameters: no rule ${JSON.stringify(ruleId)}; rules: ${rules.map((r) => r.metadata.id).join(', ')}`
+      );
+    }
+    const parameters = stringMap(
+      `ruleParameters.${ruleId}`,
+      (parsed as Record<string, unknown>)[ruleId]
+    );
+    try {
+      rule.prepare(parameters);
+    } catch (error) {
+      throw new InvalidContextError(
+        `context ruleParameters.${ruleId}: ${(error as Error).message}`,
+        { cause: error }
+      );
+    }
+    result[ruleId] = parameters;
+  }
+  return result;
+};
+
+/**
+ * Reads and validates the deployment settings, filling in defaults.
+ *
+ * @throws InvalidContextError naming the key and what was expected
+ */
+const readSettings = (
+  context: ContextReader,
+  rules: readonly Rule[]
+): DeploymentSettings => {
+  const get = (key: string) => fromCli(context(key));
+  return {
+    periodicFrequency: oneOf(
+      'periodicFrequency',
+      get('periodicFrequency') ?? 'TwentyFour_Hours',
+      FREQUENCIES
+    ),
+    ruleParameters: ruleParametersOf(context('ruleParameters'), rules),
+    logRetentionDays: oneOf(
+      'logRetentionDays',
+      get('logRetentionDays') ?? 90,
+      LOG_RETENTION_DAYS
+    ),
+    logLevel: oneOf('logLevel', get('logLevel') ?? 'info', LOG_LEVELS),
+    runbookBaseUrl: matching(
+      'runbookBaseUrl',
+      get('runbookBaseUrl') ?? 'https://vpce-guard.invalid',
+      /^https:\/\/[^\s]+$/u
+    ),
+    memberRoleName: matching(
+      'memberRoleName',
+      get('memberRoleName') ?? 'VpceGuardMemberRole',
+      /^[\w+=,.@-]{1,64}$/u
+    ),
+    excludedAccounts: listOf(
+      'excludedAccounts',
+      context('excludedAccounts') ?? [],
+      /^\d{12}$/u
+    ),
+    memberAccountIds: listOf(
+      'memberAccountIds',
+      context('memberAccountIds') ?? [],
+      /^\d{12}$/u
+    ),
+    organizationId:
+      get('organizationId') === undefined
+        ? undefined
+        : matching(
+            'organizationId',
+            get('organizationId'),
+            /^o-[a-z0-9]{10,32}$/u
+          ),
+    organizationRegions: listOf(
+      'organizationRegions',
+      context('organizationRegions') ?? ['us-east-1'],
+      /^[a-z]{2}(-[a-z]+)+-\d$/u
+    ),
+    remediation: oneOf('remediation', get('remediation') ?? false, [
+      true,
+      false,
+    ]),
+  };
+};
+
+export type { ContextReader, DeploymentSettings, Frequency };
+export { FREQUENCIES, InvalidContextError, readSettings };

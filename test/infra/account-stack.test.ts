@@ -1,0 +1,262 @@
+import { describe, expect, it } from '@jest/globals';
+import { Match } from 'aws-cdk-lib/assertions';
+import { pascalCase } from '../../infra/names.js';
+import { documentFor } from '../../infra/runbook-documents.js';
+import { rules } from '../../rules/index.js';
+import { resourcesOf, synthesize } from './synth.js';
+
+const ruleIds = rules.map((rule) => rule.metadata.id);
+const ruleCases = rules.map((rule) => [rule.metadata.id, rule] as const);
+
+describe('AccountStack', () => {
+  it('has one function per rule, ESM on nodejs22.x arm64, selected by RULE_ID', () => {
+    // Arrange
+    const { account } = synthesize();
+
+    // Act
+    const functions = Object.values(
+      resourcesOf(account, 'AWS::Lambda::Function')
+    );
+
+    // Assert
+    expect(
+      functions
+        .map(
+          (fn) =>
+            (fn.Properties.Environment as { Variables: Record<string, string> })
+              .Variables.RULE_ID
+        )
+        .sort()
+    ).toEqual([...ruleIds].sort());
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
+    }
+  });
+
+  it.each(ruleCases)(
+    'gives %s a Config rule triggered by changes to its resource types and periodically',
+    (ruleId, rule) => {
+      // Arrange
+      const { account } = synthesize();
+
+      // Assert
+      account.hasResourceProperties('AWS::Config::ConfigRule', {
+        ConfigRuleName: `vpce-guard-${ruleId}`,
+        Scope: {
+          ComplianceResourceTypes: [...rule.metadata.triggerResourceTypes],
+        },
+        Source: {
+          Owner: 'CUSTOM_LAMBDA',
+          SourceDetails: [
+            {
+              EventSource: 'aws.config',
+              MessageType: 'ConfigurationItemChangeNotification',
+            },
+            {
+              EventSource: 'aws.config',
+              MessageType: 'OversizedConfigurationItemChangeNotification',
+            },
+            {
+              EventSource: 'aws.config',
+              MessageType: 'ScheduledNotification',
+              MaximumExecutionFrequency: 'TwentyFour_Hours',
+            },
+          ],
+        },
+      });
+    }
+  );
+
+  it('takes the periodic frequency and the rule parameters from context', () => {
+    // Arrange
+    const context = {
+      periodicFrequency: 'Six_Hours',
+      ruleParameters: {
+        'interface-endpoint-multi-az': { minAzs: '3' },
+      },
+    };
+
+    // Act
+    const { account } = synthesize({ context });
+
+    // Assert
+    account.hasResourceProperties('AWS::Config::ConfigRule', {
+      ConfigRuleName: 'vpce-guard-interface-endpoint-multi-az',
+      InputParameters: { minAzs: '3' },
+      Source: {
+        SourceDetails: Match.arrayWith([
+          Match.objectLike({ MaximumExecutionFrequency: 'Six_Hours' }),
+        ]),
+      },
+    });
+  });
+
+  it('lets Config invoke each function only from this account, before the rule exists', () => {
+    // Arrange
+    const { account } = synthesize();
+    const permissions = resourcesOf(account, 'AWS::Lambda::Permission');
+    const configRules = account.findResources('AWS::Config::ConfigRule');
+
+    // Assert
+    expect(Object.keys(permissions)).toHaveLength(rules.length);
+    for (const permission of Object.values(permissions)) {
+      expect(permission.Properties).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'config.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+      });
+    }
+    for (const configRule of Object.values(configRules)) {
+      expect(configRule.DependsOn).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/ConfigInvoke/u),
+        ]) as unknown
+      );
+    }
+  });
+
+  it('sends events that fail every retry to an encrypted queue, and alarms', () => {
+    // Arrange
+    const { account } = synthesize();
+
+    // Assert
+    account.resourceCountIs('AWS::Lambda::EventInvokeConfig', rules.length);
+    account.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: Match.anyValue() },
+      },
+    });
+    account.resourceCountIs('AWS::SQS::Queue', rules.length);
+    account.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+    });
+    account.resourceCountIs('AWS::CloudWatch::Alarm', rules.length * 2);
+    account.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Threshold: 1,
+    });
+  });
+
+  it('keeps each function’s logs for the retention the context sets', () => {
+    // Arrange
+    const { account } = synthesize({ context: { logRetentionDays: 30 } });
+
+    // Assert
+    account.resourceCountIs('AWS::Logs::LogGroup', rules.length);
+    account.allResourcesProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 30,
+    });
+  });
+
+  it.each([
+    ['failures by rule', 'GeneratorId', undefined],
+    ['failures by account', 'AwsAccountId', undefined],
+    ['failures by VPC endpoint', 'ResourceId', 'Other'],
+    ['failures by subnet', 'ResourceId', 'AwsEc2Subnet'],
+  ])('has the Security Hub insight of %s', (name, groupBy, resourceType) => {
+    // Arrange
+    const { account } = synthesize();
+
+    // Assert
+    account.hasResourceProperties('AWS::SecurityHub::Insight', {
+      Name: `vpce-guard: ${name}`,
+      GroupByAttribute: groupBy,
+      Filters: {
+        GeneratorId: [{ Comparison: 'PREFIX', Value: 'vpce-guard/' }],
+        ComplianceStatus: [{ Comparison: 'EQUALS', Value: 'FAILED' }],
+        RecordState: [{ Comparison: 'EQUALS', Value: 'ACTIVE' }],
+        ...(resourceType === undefined
+          ? {}
+          : {
+              ResourceType: [{ Comparison: 'EQUALS', Value: resourceType }],
+            }),
+      },
+    });
+  });
+
+  it.each(ruleCases)(
+    'deploys the remediation document of %s, with a DryRun parameter',
+    (ruleId) => {
+      // Arrange
+      const { account } = synthesize();
+
+      // Assert
+      account.hasResourceProperties('AWS::SSM::Document', {
+        DocumentType: 'Automation',
+        Content: Match.objectLike({
+          schemaVersion: '0.3',
+          parameters: Match.objectLike({
+            DryRun: Match.objectLike({ type: 'Boolean' }),
+          }),
+        }),
+        Name: `VpceGuard-${pascalCase(ruleId)}`,
+      });
+    }
+  );
+
+  it('declares no remediation configuration unless asked', () => {
+    // Arrange
+    const { account } = synthesize();
+
+    // Assert
+    account.resourceCountIs('AWS::Config::RemediationConfiguration', 0);
+  });
+
+  it('declares a manual remediation configuration per rule when asked', () => {
+    // Arrange
+    const { account } = synthesize({ context: { remediation: true } });
+
+    // Assert
+    account.resourceCountIs(
+      'AWS::Config::RemediationConfiguration',
+      rules.length
+    );
+    account.allResourcesProperties('AWS::Config::RemediationConfiguration', {
+      Automatic: false,
+      TargetType: 'SSM_DOCUMENT',
+      Parameters: Match.objectLike({
+        AutomationAssumeRole: { StaticValue: { Values: [Match.anyValue()] } },
+      }),
+    });
+  });
+
+  it('adds a rule’s function, Config rule, IAM and runbook when the registry grows', () => {
+    // Arrange
+    const [first] = rules;
+    if (!first) throw new Error('the registry is empty');
+    const added = {
+      ...first,
+      metadata: { ...first.metadata, id: 'extra-rule' },
+    };
+    const base = synthesize();
+
+    // Act
+    const grown = synthesize({
+      rules: [...rules, added],
+      documentFor: (ruleId) =>
+        documentFor(ruleId === 'extra-rule' ? first.metadata.id : ruleId),
+    });
+
+    // Assert
+    for (const type of [
+      'AWS::Lambda::Function',
+      'AWS::Config::ConfigRule',
+      'AWS::IAM::Policy',
+      'AWS::SSM::Document',
+    ]) {
+      expect(Object.keys(grown.account.findResources(type))).toHaveLength(
+        Object.keys(base.account.findResources(type)).length +
+          (type === 'AWS::IAM::Policy' ? 2 : 1)
+      );
+    }
+    grown.account.hasResourceProperties('AWS::Config::ConfigRule', {
+      ConfigRuleName: 'vpce-guard-extra-rule',
+    });
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Template } from 'aws-cdk-lib/assertions';
+import {
+  ACCOUNT_ACTIONS,
+  MEMBER_ROLE_ACTIONS,
+} from '../../functions/shared/aws-actions.js';
+import { rules } from '../../rules/index.js';
+import { actionsCalledUnder } from './code-actions.js';
+import { resourcesOf, synthesize } from './synth.js';
+
+interface Statement {
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+}
+
+const actionsOf = (statement: Statement): string[] =>
+  typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
+
+/** Every statement of every role and policy, with where it is. */
+const statementsOf = (template: Template): [string, Statement][] => [
+  ...Object.entries(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+    ([id, policy]) =>
+      (
+        policy.Properties.PolicyDocument as { Statement: Statement[] }
+      ).Statement.map((s): [string, Statement] => [id, s])
+  ),
+  ...Object.entries(resourcesOf(template, 'AWS::IAM::Role')).flatMap(
+    ([id, role]) =>
+      (
+        (role.Properties.Policies ?? []) as {
+          PolicyDocument: { Statement: Statement[] };
+        }[]
+      ).flatMap((policy) =>
+        policy.PolicyDocument.Statement.map((s): [string, Statement] => [id, s])
+      )
+  ),
+];
+
+const stacks = () => {
+  const synthesized = synthesize();
+  return [
+    ['VpceGuardAccount', synthesized.account],
+    ['VpceGuardOrganization', synthesized.organization],
+    ['VpceGuardMemberRole', synthesized.memberRole],
+  ] as const;
+};
+
+describe('IAM of the stacks', () => {
+  it('declares exactly the actions the functions’ SDK commands call', () => {
+    // Act
+    const called = actionsCalledUnder('functions');
+
+    // Assert
+    expect(called).toEqual([...ACCOUNT_ACTIONS, ...MEMBER_ROLE_ACTIONS].sort());
+  });
+
+  it.each(stacks())('grants no wildcard action in %s', (_name, template) => {
+    // Act
+    const wildcards = statementsOf(template).filter(([, statement]) =>
+      actionsOf(statement).some((action) => action.includes('*'))
+    );
+
+    // Assert
+    expect(statementsOf(template).length).toBeGreaterThan(0);
+    expect(wildcards).toEqual([]);
+  });
+
+  it.each([
+    ['each account function role', 'account'],
+    ['the member role', 'memberRole'],
+  ] as const)(
+    'grants %s every action the code calls in the evaluated account',
+    (_name, stack) => {
+      // Arrange
+      const template = synthesize()[stack];
+      const called = actionsCalledUnder('functions').filter(
+        (action) => !action.startsWith('sts:')
+      );
+
+      // Act
+      const granted = new Set(
+        statementsOf(template).flatMap(([, s]) => actionsOf(s))
+      );
+
+      // Assert
+      expect(called.filter((action) => !granted.has(action))).toEqual([]);
+    }
+  );
+
+  it('grants each account function its evaluation actions in a policy of its own', () => {
+    // Arrange
+    const { account } = synthesize();
+    const evaluationPolicies = Object.values(
+      resourcesOf(account, 'AWS::IAM::Policy')
+    ).filter((policy) =>
+      String(policy.Properties.PolicyName).includes('Evaluation')
+    );
+
+    // Assert
+    expect(evaluationPolicies).toHaveLength(rules.length);
+    for (const policy of evaluationPolicies) {
+      const actions = (
+        policy.Properties.PolicyDocument as { Statement: Statement[] }
+      ).Statement.flatMap(actionsOf);
+      expect([...actions].sort()).toEqual([...ACCOUNT_ACTIONS].sort());
+      expect(policy.Properties.Roles).toHaveLength(1);
+    }
+  });
+});
