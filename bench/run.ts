@@ -1,33 +1,45 @@
 /**
- * `npm run bench`: generates synthetic landscapes of three sizes and measures
- * snapshot parsing and rule evaluation. Each size runs in a fresh child
- * process so its peak RSS is its own; each prints one JSON line.
+ * `npm run bench`, in three parts, each printing JSON lines on stdout
+ * (progress goes to stderr):
+ *
+ * 1. evaluation: synthetic landscapes of three sizes, snapshot parsing and
+ *    all five rules; each size in a fresh child process so its peak RSS is
+ *    its own;
+ * 2. live load: the S and M landscapes recreated in moto (started here on a
+ *    free loopback port, stopped at the end even on failure) and loaded
+ *    through a call-counting client, against the minimum calls;
+ * 3. bundles: the Lambda bundle built as infra builds it, its size and its
+ *    import time in fresh processes.
  */
 import { fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateAccountRegion } from '../functions/shared/snapshot-loader.js';
 import { rules } from '../rules/index.js';
 import { buildInventory } from '../rules/model/inventory.js';
 import { generateLandscape, type LandscapeSize } from './landscape.js';
+import { round } from './stats.js';
 
 const SEED = 20240601;
 const BASE: LandscapeSize = { vpcs: 5, subnets: 100, endpoints: 60 };
 const CASES: Readonly<Record<string, number>> = { S: 1, M: 10, L: 100 };
+const LIVE_CASES = ['S', 'M'] as const;
 
-const round = (value: number, digits = 1): number => {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-};
+/** The repository root, from `dist-bench/bench/run.js`. */
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const runCase = (name: string): void => {
+const sizeOf = (name: string): LandscapeSize => {
   const factor = CASES[name];
   if (factor === undefined) throw new Error(`unknown bench case ${name}`);
-  const size: LandscapeSize = {
+  return {
     vpcs: BASE.vpcs * factor,
     subnets: BASE.subnets * factor,
     endpoints: BASE.endpoints * factor,
   };
-  const text = JSON.stringify(generateLandscape(size, SEED));
+};
+
+const runCase = (name: string): void => {
+  const text = JSON.stringify(generateLandscape(sizeOf(name), SEED));
 
   const parseStart = performance.now();
   const snapshot = validateAccountRegion(JSON.parse(text), `bench-${name}`);
@@ -66,6 +78,32 @@ const runChild = (name: string): Promise<void> =>
     );
   });
 
+/**
+ * Part 2: one moto for both cases, stopped however the loads end. Parts 2
+ * and 3 are imported only here, so the evaluation children do not load the
+ * SDK or esbuild and their peak RSS stays their own.
+ */
+const runLiveLoads = async (): Promise<void> => {
+  const { startMoto } = await import('./moto-server.js');
+  const { measureLiveLoad } = await import('./live-load.js');
+  const moto = await startMoto();
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    void moto.stop().finally(() => process.kill(process.pid, signal));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    for (const name of LIVE_CASES) {
+      const landscape = generateLandscape(sizeOf(name), SEED);
+      console.log(JSON.stringify(await measureLiveLoad(moto, name, landscape)));
+    }
+  } finally {
+    process.removeListener('SIGINT', stopOnSignal);
+    process.removeListener('SIGTERM', stopOnSignal);
+    await moto.stop();
+  }
+};
+
 const main = async (): Promise<void> => {
   const name = process.argv[2];
   if (name !== undefined) {
@@ -73,6 +111,11 @@ const main = async (): Promise<void> => {
     return;
   }
   for (const caseName of Object.keys(CASES)) await runChild(caseName);
+  await runLiveLoads();
+  const { measureBundles } = await import('./bundles.js');
+  for (const line of await measureBundles(REPO_ROOT)) {
+    console.log(JSON.stringify(line));
+  }
 };
 
 main().catch((error: unknown) => {
