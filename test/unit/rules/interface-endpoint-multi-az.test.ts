@@ -45,35 +45,32 @@ const offeredIn = (
   serviceDetail(service, types, { AvailabilityZoneIds: [...zoneIds] });
 
 describe('interface-endpoint-multi-az scope', () => {
-  it.each(['Gateway', 'GatewayLoadBalancer', 'Resource', 'ServiceNetwork'])(
-    'reports a %s endpoint as NOT_APPLICABLE',
-    (type) => {
-      // Arrange: one AZ, which would fail an interface endpoint.
-      const parts = endpointIn(['az1'], { type });
+  it.each([
+    ...['Gateway', 'GatewayLoadBalancer', 'Resource', 'ServiceNetwork'].map(
+      (type) => ({
+        name: `a ${type} endpoint`,
+        options: { type },
+        reason: type,
+      })
+    ),
+    ...['deleting', 'deleted', 'rejected', 'failed', 'expired', 'partial'].map(
+      (state) => ({
+        name: `an interface endpoint in state ${state}`,
+        options: { state },
+        reason: state,
+      })
+    ),
+  ])('reports $name as NOT_APPLICABLE', ({ options, reason }) => {
+    // Arrange: one AZ, which would fail an interface endpoint.
+    const parts = endpointIn(['az1'], options);
 
-      // Act
-      const verdict = verdictOf(RULE, parts, 'vpce-1');
+    // Act
+    const verdict = verdictOf(RULE, parts, 'vpce-1');
 
-      // Assert
-      expect(verdict.complianceType).toBe('NOT_APPLICABLE');
-      expect(verdict.annotation).toContain(type);
-    }
-  );
-
-  it.each(['deleting', 'deleted', 'rejected', 'failed', 'expired', 'partial'])(
-    'reports an interface endpoint in state %s as NOT_APPLICABLE',
-    (state) => {
-      // Arrange
-      const parts = endpointIn(['az1'], { state });
-
-      // Act
-      const verdict = verdictOf(RULE, parts, 'vpce-1');
-
-      // Assert
-      expect(verdict.complianceType).toBe('NOT_APPLICABLE');
-      expect(verdict.annotation).toContain(state);
-    }
-  );
+    // Assert
+    expect(verdict.complianceType).toBe('NOT_APPLICABLE');
+    expect(verdict.annotation).toContain(reason);
+  });
 
   it.each([
     'available',
@@ -95,31 +92,29 @@ describe('interface-endpoint-multi-az scope', () => {
 });
 
 describe('interface-endpoint-multi-az AZ counting', () => {
-  it('counts two subnets with different AZ names but one AZ ID once', () => {
-    // Arrange
-    const parts = {
-      Subnets: [
+  it.each([
+    {
+      name: 'counts two subnets with different AZ names but one AZ ID once',
+      subnets: [
         subnet('subnet-1', { az: 'az1', azName: 'us-east-1a' }),
         subnet('subnet-2', { az: 'az1', azName: 'us-east-1b' }),
       ],
-      VpcEndpoints: [endpoint('vpce-1', { subnets: ['subnet-1', 'subnet-2'] })],
-    };
-
-    // Act
-    const verdict = verdictOf(RULE, parts, 'vpce-1');
-
-    // Assert
-    expect(verdict.complianceType).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toContain('subnets in 1 AZ (use1-az1)');
-  });
-
-  it('counts two subnets with one AZ name but different AZ IDs twice', () => {
-    // Arrange
-    const parts = {
-      Subnets: [
+      expected: 'NON_COMPLIANT',
+      named: 'subnets in 1 AZ (use1-az1)',
+    },
+    {
+      name: 'counts two subnets with one AZ name but different AZ IDs twice',
+      subnets: [
         subnet('subnet-1', { az: 'az1', azName: 'us-east-1a' }),
         subnet('subnet-2', { az: 'az2', azName: 'us-east-1a' }),
       ],
+      expected: 'COMPLIANT',
+      named: 'use1-az1, use1-az2',
+    },
+  ])('$name', ({ subnets, expected, named }) => {
+    // Arrange
+    const parts = {
+      Subnets: subnets,
       VpcEndpoints: [endpoint('vpce-1', { subnets: ['subnet-1', 'subnet-2'] })],
     };
 
@@ -127,8 +122,8 @@ describe('interface-endpoint-multi-az AZ counting', () => {
     const verdict = verdictOf(RULE, parts, 'vpce-1');
 
     // Assert
-    expect(verdict.complianceType).toBe('COMPLIANT');
-    expect(verdict.annotation).toContain('use1-az1, use1-az2');
+    expect(verdict.complianceType).toBe(expected);
+    expect(verdict.annotation).toContain(named);
   });
 
   it('rejects an endpoint whose subnet is not in the inventory', () => {

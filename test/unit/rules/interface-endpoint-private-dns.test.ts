@@ -40,35 +40,32 @@ const privateDnsOff = (
 });
 
 describe('interface-endpoint-private-dns scope', () => {
-  it.each(['Gateway', 'GatewayLoadBalancer', 'Resource', 'ServiceNetwork'])(
-    'reports a %s endpoint as NOT_APPLICABLE',
-    (type) => {
-      // Arrange
-      const parts = privateDnsOff({ type });
+  it.each([
+    ...['Gateway', 'GatewayLoadBalancer', 'Resource', 'ServiceNetwork'].map(
+      (type) => ({
+        name: `a ${type} endpoint`,
+        options: { type },
+        reason: type,
+      })
+    ),
+    ...['deleting', 'deleted', 'rejected', 'failed', 'expired', 'partial'].map(
+      (state) => ({
+        name: `an interface endpoint in state ${state}`,
+        options: { state },
+        reason: state,
+      })
+    ),
+  ])('reports $name as NOT_APPLICABLE', ({ options, reason }) => {
+    // Arrange
+    const parts = privateDnsOff(options);
 
-      // Act
-      const verdict = verdictOf(RULE, parts, 'vpce-1');
+    // Act
+    const verdict = verdictOf(RULE, parts, 'vpce-1');
 
-      // Assert
-      expect(verdict.complianceType).toBe('NOT_APPLICABLE');
-      expect(verdict.annotation).toContain(type);
-    }
-  );
-
-  it.each(['deleting', 'deleted', 'rejected', 'failed', 'expired', 'partial'])(
-    'reports an interface endpoint in state %s as NOT_APPLICABLE',
-    (state) => {
-      // Arrange
-      const parts = privateDnsOff({ state });
-
-      // Act
-      const verdict = verdictOf(RULE, parts, 'vpce-1');
-
-      // Assert
-      expect(verdict.complianceType).toBe('NOT_APPLICABLE');
-      expect(verdict.annotation).toContain(state);
-    }
-  );
+    // Assert
+    expect(verdict.complianceType).toBe('NOT_APPLICABLE');
+    expect(verdict.annotation).toContain(reason);
+  });
 
   it.each(['available', 'pending', 'pendingAcceptance', 'PendingAcceptance'])(
     'evaluates an interface endpoint in state %s',

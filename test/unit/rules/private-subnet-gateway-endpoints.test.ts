@@ -81,79 +81,116 @@ const onMainTable = (
 const judge = (parts: Parts, parameters: Record<string, unknown> = S3_ONLY) =>
   verdictOf(RULE, parts, 'subnet-1', parameters);
 
+/**
+ * A named case for `judge`: the inventory, the parameters (S3 only when
+ * absent) and the whole verdict expected for `subnet-1`, whose annotation is
+ * either exact or a matcher for the part that matters.
+ */
+interface Case {
+  name: string;
+  parts: Parts;
+  parameters?: Record<string, unknown>;
+  expected: {
+    complianceType: string;
+    annotation: string | ReturnType<typeof expect.stringContaining>;
+  };
+}
+
+/** The test of a `Case`: the verdict for its parts is the expected one. */
+const judgesCase = ({ parts, parameters, expected }: Case) => {
+  // Act
+  const verdict = judge(parts, parameters);
+
+  // Assert
+  expect(verdict).toEqual(expected);
+};
+
 describe('private-subnet-gateway-endpoints effective route table', () => {
-  it('uses the explicitly associated table rather than the main table', () => {
-    // Arrange: the main table would send S3 through NAT.
-    const parts: Parts = {
-      Subnets: [subnet('subnet-1')],
-      RouteTables: [
-        routeTable('rtb-main', {
-          main: true,
-          routes: [route.cidr('0.0.0.0/0', NAT)],
-        }),
-        routeTable('rtb-1', { subnets: ['subnet-1'], routes: [S3_ROUTE] }),
-      ],
-      VpcEndpoints: [S3_GATEWAY],
-    };
+  /** `rtb-old` with the gateway route, disassociated from `subnet-1`. */
+  const stale: Ec2RouteTable = {
+    ...routeTable('rtb-old', { routes: [S3_ROUTE] }),
+    Associations: [
+      {
+        Main: false,
+        SubnetId: 'subnet-1',
+        RouteTableAssociationId: 'rtbassoc-old',
+        AssociationState: { State: 'disassociated' },
+      },
+    ],
+  };
 
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 's3 via vpce-s3',
-    });
-  });
-
-  it('reports a subnet whose explicitly associated table sends S3 through NAT', () => {
-    // Arrange: the main table has the gateway route, the subnet's own does not.
-    const parts: Parts = {
-      Subnets: [subnet('subnet-1')],
-      RouteTables: [
-        routeTable('rtb-main', { main: true, routes: [S3_ROUTE] }),
-        routeTable('rtb-1', {
-          subnets: ['subnet-1'],
-          routes: [route.cidr('0.0.0.0/0', NAT)],
-        }),
-      ],
-      VpcEndpoints: [S3_GATEWAY],
-    };
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict.complianceType).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toEqual(
-      expect.stringContaining('(route 0.0.0.0/0 in rtb-1)')
-    );
-  });
-
-  it('evaluates a subnet explicitly associated with the main table', () => {
-    // Arrange
-    const parts: Parts = {
-      Subnets: [subnet('subnet-1')],
-      RouteTables: [
-        routeTable('rtb-other', { routes: [route.cidr('0.0.0.0/0', IGW)] }),
-        routeTable('rtb-1', {
-          main: true,
-          subnets: ['subnet-1'],
-          routes: [route.cidr('0.0.0.0/0', NAT), S3_ROUTE],
-        }),
-      ],
-      VpcEndpoints: [S3_GATEWAY],
-    };
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 's3 via vpce-s3',
-    });
-  });
+  it.each<Case>([
+    {
+      name: 'uses the explicitly associated table rather than the main table',
+      // The main table would send S3 through NAT.
+      parts: {
+        Subnets: [subnet('subnet-1')],
+        RouteTables: [
+          routeTable('rtb-main', {
+            main: true,
+            routes: [route.cidr('0.0.0.0/0', NAT)],
+          }),
+          routeTable('rtb-1', { subnets: ['subnet-1'], routes: [S3_ROUTE] }),
+        ],
+        VpcEndpoints: [S3_GATEWAY],
+      },
+      expected: { complianceType: 'COMPLIANT', annotation: 's3 via vpce-s3' },
+    },
+    {
+      name: 'reports a subnet whose explicitly associated table sends S3 through NAT',
+      // The main table has the gateway route, the subnet's own does not.
+      parts: {
+        Subnets: [subnet('subnet-1')],
+        RouteTables: [
+          routeTable('rtb-main', { main: true, routes: [S3_ROUTE] }),
+          routeTable('rtb-1', {
+            subnets: ['subnet-1'],
+            routes: [route.cidr('0.0.0.0/0', NAT)],
+          }),
+        ],
+        VpcEndpoints: [S3_GATEWAY],
+      },
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation: expect.stringContaining('(route 0.0.0.0/0 in rtb-1)'),
+      },
+    },
+    {
+      name: 'evaluates a subnet explicitly associated with the main table',
+      parts: {
+        Subnets: [subnet('subnet-1')],
+        RouteTables: [
+          routeTable('rtb-other', { routes: [route.cidr('0.0.0.0/0', IGW)] }),
+          routeTable('rtb-1', {
+            main: true,
+            subnets: ['subnet-1'],
+            routes: [route.cidr('0.0.0.0/0', NAT), S3_ROUTE],
+          }),
+        ],
+        VpcEndpoints: [S3_GATEWAY],
+      },
+      expected: { complianceType: 'COMPLIANT', annotation: 's3 via vpce-s3' },
+    },
+    {
+      name: 'ignores an explicit association that is disassociated',
+      // The stale association points at a table with the gateway route.
+      parts: {
+        Subnets: [subnet('subnet-1')],
+        RouteTables: [
+          stale,
+          routeTable('rtb-1', {
+            main: true,
+            routes: [route.cidr('0.0.0.0/0', NAT)],
+          }),
+        ],
+        VpcEndpoints: [S3_GATEWAY],
+      },
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation: expect.stringContaining('in rtb-1'),
+      },
+    },
+  ])('$name', judgesCase);
 
   /** Two VPCs: vpc-2's main table is public, vpc-1's sends S3 through NAT. */
   const twoVpcs = (order: 'vpc-2 first' | 'vpc-1 first'): Parts => {
@@ -203,39 +240,6 @@ describe('private-subnet-gateway-endpoints effective route table', () => {
       ]);
     }
   );
-
-  it('ignores an explicit association that is disassociated', () => {
-    // Arrange: the stale association points at a table with the gateway route.
-    const stale: Ec2RouteTable = {
-      ...routeTable('rtb-old', { routes: [S3_ROUTE] }),
-      Associations: [
-        {
-          Main: false,
-          SubnetId: 'subnet-1',
-          RouteTableAssociationId: 'rtbassoc-old',
-          AssociationState: { State: 'disassociated' },
-        },
-      ],
-    };
-    const parts: Parts = {
-      Subnets: [subnet('subnet-1')],
-      RouteTables: [
-        stale,
-        routeTable('rtb-1', {
-          main: true,
-          routes: [route.cidr('0.0.0.0/0', NAT)],
-        }),
-      ],
-      VpcEndpoints: [S3_GATEWAY],
-    };
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict.complianceType).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toEqual(expect.stringContaining('in rtb-1'));
-  });
 
   it('rejects a subnet whose VPC has no main table in the inventory', () => {
     // Arrange: rtb-1 is the main table of vpc-1, subnet-2 is in vpc-2.
@@ -384,41 +388,30 @@ describe('private-subnet-gateway-endpoints private default routes', () => {
     }
   );
 
-  it('treats an egress-only internet gateway default route as private', () => {
-    // Arrange: the IPv4-only S3 list carries nothing over ::/0.
-    const parts = onMainTable([
-      route.cidr('::/0', { EgressOnlyInternetGatewayId: 'eigw-1' }),
-    ]);
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 'no route to s3',
-    });
-  });
-
-  it('reports IPv6 S3 traffic that leaves through an egress-only internet gateway', () => {
-    // Arrange
-    const parts = onMainTable(
-      [route.cidr('::/0', { EgressOnlyInternetGatewayId: 'eigw-1' })],
-      [],
-      { PrefixLists: [DUAL_STACK_S3] }
-    );
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict.complianceType).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toEqual(
-      expect.stringContaining(
-        's3 leaves via egress-only internet gateway eigw-1 (route ::/0 in rtb-1)'
-      )
-    );
-  });
+  it.each<Case>([
+    {
+      name: 'treats an egress-only internet gateway default route as private',
+      // The IPv4-only S3 list carries nothing over ::/0.
+      parts: onMainTable([
+        route.cidr('::/0', { EgressOnlyInternetGatewayId: 'eigw-1' }),
+      ]),
+      expected: { complianceType: 'COMPLIANT', annotation: 'no route to s3' },
+    },
+    {
+      name: 'reports IPv6 S3 traffic that leaves through an egress-only internet gateway',
+      parts: onMainTable(
+        [route.cidr('::/0', { EgressOnlyInternetGatewayId: 'eigw-1' })],
+        [],
+        { PrefixLists: [DUAL_STACK_S3] }
+      ),
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation: expect.stringContaining(
+          's3 leaves via egress-only internet gateway eigw-1 (route ::/0 in rtb-1)'
+        ),
+      },
+    },
+  ])('$name', judgesCase);
 });
 
 describe('private-subnet-gateway-endpoints gateway endpoints', () => {
@@ -442,22 +435,137 @@ describe('private-subnet-gateway-endpoints gateway endpoints', () => {
     }
   );
 
-  it('accepts S3 and DynamoDB traffic through their gateway endpoints', () => {
-    // Arrange
-    const parts = onMainTable(
-      [route.cidr('0.0.0.0/0', NAT), S3_ROUTE, DDB_ROUTE],
-      [S3_GATEWAY, DDB_GATEWAY]
-    );
+  /** A customer-managed prefix list holding S3 blocks. */
+  const corporate: Ec2PrefixList = {
+    PrefixListId: 'pl-0corp',
+    PrefixListName: 'corp-egress',
+    Cidrs: ['52.216.0.0/16', '54.231.0.0/24'],
+  };
+  /** The S3 list under another id. */
+  const renamed: Ec2PrefixList = { ...S3_PREFIX_LIST, PrefixListId: 'pl-0s3' };
+  /** Someone else's list with the id pl-63a5400a. */
+  const impostor: Ec2PrefixList = {
+    ...S3_PREFIX_LIST,
+    PrefixListName: 'corp-s3-copy',
+  };
 
-    // Act
-    const verdict = judge(parts, {});
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 's3 via vpce-s3; dynamodb via vpce-ddb',
-    });
-  });
+  it.each<Case>([
+    {
+      name: 'accepts S3 and DynamoDB traffic through their gateway endpoints',
+      parts: onMainTable(
+        [route.cidr('0.0.0.0/0', NAT), S3_ROUTE, DDB_ROUTE],
+        [S3_GATEWAY, DDB_GATEWAY]
+      ),
+      parameters: {},
+      expected: {
+        complianceType: 'COMPLIANT',
+        annotation: 's3 via vpce-s3; dynamodb via vpce-ddb',
+      },
+    },
+    {
+      name: 'reports S3 traffic routed to an endpoint that is not in the inventory',
+      parts: onMainTable([route.prefixList(S3_PL, 'vpce-gone')]),
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation: expect.stringContaining(
+          'endpoint vpce-gone (not in the inventory)'
+        ),
+      },
+    },
+    {
+      name: 'reports S3 traffic that falls back to NAT when the gateway route is a blackhole',
+      // The endpoint was deleted, its route remains as a blackhole.
+      parts: onMainTable([
+        route.cidr('0.0.0.0/0', NAT),
+        route.prefixList(S3_PL, 'vpce-gone', { State: 'blackhole' }),
+      ]),
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation: expect.stringContaining(
+          's3 leaves via NAT gateway nat-1 (route 0.0.0.0/0 in rtb-1)'
+        ),
+      },
+    },
+    {
+      name: 'reports a static route of the same prefix that beats the gateway route',
+      parts: onMainTable(
+        [S3_ROUTE, route.cidr('54.231.0.0/16', NAT)],
+        [S3_GATEWAY]
+      ),
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation:
+          's3 leaves via NAT gateway nat-1 (route 54.231.0.0/16 in rtb-1)',
+      },
+    },
+    {
+      name: 'accepts a propagated route of the same prefix, which loses to the gateway route',
+      parts: onMainTable(
+        [
+          route.cidr(
+            '54.231.0.0/16',
+            { GatewayId: 'vgw-1' },
+            { Origin: 'EnableVgwRoutePropagation' }
+          ),
+          S3_ROUTE,
+        ],
+        [S3_GATEWAY]
+      ),
+      expected: { complianceType: 'COMPLIANT', annotation: 's3 via vpce-s3' },
+    },
+    {
+      name: 'accepts covering /8 static routes, which lose to the gateway route',
+      parts: onMainTable(
+        [
+          route.cidr('52.0.0.0/8', NAT),
+          route.cidr('54.0.0.0/8', NAT),
+          route.cidr('3.0.0.0/8', { TransitGatewayId: 'tgw-1' }),
+          S3_ROUTE,
+        ],
+        [S3_GATEWAY]
+      ),
+      expected: { complianceType: 'COMPLIANT', annotation: 's3 via vpce-s3' },
+    },
+    {
+      name: 'ignores a route to a customer-managed prefix list holding S3 blocks',
+      parts: onMainTable(
+        [prefixListTo('pl-0corp', { TransitGatewayId: 'tgw-1' }), S3_ROUTE],
+        [S3_GATEWAY],
+        { PrefixLists: [S3_PREFIX_LIST, DYNAMODB_PREFIX_LIST, corporate] }
+      ),
+      expected: { complianceType: 'COMPLIANT', annotation: 's3 via vpce-s3' },
+    },
+    {
+      name: 'finds the S3 prefix list by name, not by a well-known id',
+      // The S3 list has another id; pl-63a5400a is someone else's list.
+      parts: onMainTable(
+        [
+          route.prefixList('pl-0s3', 'vpce-s3'),
+          prefixListTo(S3_PL, { TransitGatewayId: 'tgw-1' }),
+        ],
+        [S3_GATEWAY],
+        { PrefixLists: [impostor, renamed, DYNAMODB_PREFIX_LIST] }
+      ),
+      expected: { complianceType: 'COMPLIANT', annotation: 's3 via vpce-s3' },
+    },
+    {
+      name: 'reports every route that takes a part of the S3 blocks',
+      parts: onMainTable(
+        [
+          S3_ROUTE,
+          route.cidr('52.216.10.0/24', NAT),
+          route.cidr('54.231.1.0/24', NAT),
+        ],
+        [S3_GATEWAY]
+      ),
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation: expect.stringContaining(
+          's3 leaves via NAT gateway nat-1 (routes 52.216.10.0/24, 54.231.1.0/24 in rtb-1)'
+        ),
+      },
+    },
+  ])('$name', judgesCase);
 
   it.each([
     [
@@ -517,39 +625,6 @@ describe('private-subnet-gateway-endpoints gateway endpoints', () => {
     );
   });
 
-  it('reports S3 traffic routed to an endpoint that is not in the inventory', () => {
-    // Arrange
-    const parts = onMainTable([route.prefixList(S3_PL, 'vpce-gone')]);
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict.complianceType).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toEqual(
-      expect.stringContaining('endpoint vpce-gone (not in the inventory)')
-    );
-  });
-
-  it('reports S3 traffic that falls back to NAT when the gateway route is a blackhole', () => {
-    // Arrange: the endpoint was deleted, its route remains as a blackhole.
-    const parts = onMainTable([
-      route.cidr('0.0.0.0/0', NAT),
-      route.prefixList(S3_PL, 'vpce-gone', { State: 'blackhole' }),
-    ]);
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict.complianceType).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toEqual(
-      expect.stringContaining(
-        's3 leaves via NAT gateway nat-1 (route 0.0.0.0/0 in rtb-1)'
-      )
-    );
-  });
-
   it.each([
     [
       'NAT',
@@ -583,145 +658,6 @@ describe('private-subnet-gateway-endpoints gateway endpoints', () => {
       expect(verdict).toEqual({ complianceType: 'NON_COMPLIANT', annotation });
     }
   );
-
-  it('reports a static route of the same prefix that beats the gateway route', () => {
-    // Arrange
-    const parts = onMainTable(
-      [S3_ROUTE, route.cidr('54.231.0.0/16', NAT)],
-      [S3_GATEWAY]
-    );
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'NON_COMPLIANT',
-      annotation:
-        's3 leaves via NAT gateway nat-1 (route 54.231.0.0/16 in rtb-1)',
-    });
-  });
-
-  it('accepts a propagated route of the same prefix, which loses to the gateway route', () => {
-    // Arrange
-    const parts = onMainTable(
-      [
-        route.cidr(
-          '54.231.0.0/16',
-          { GatewayId: 'vgw-1' },
-          { Origin: 'EnableVgwRoutePropagation' }
-        ),
-        S3_ROUTE,
-      ],
-      [S3_GATEWAY]
-    );
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 's3 via vpce-s3',
-    });
-  });
-
-  it('accepts covering /8 static routes, which lose to the gateway route', () => {
-    // Arrange
-    const parts = onMainTable(
-      [
-        route.cidr('52.0.0.0/8', NAT),
-        route.cidr('54.0.0.0/8', NAT),
-        route.cidr('3.0.0.0/8', { TransitGatewayId: 'tgw-1' }),
-        S3_ROUTE,
-      ],
-      [S3_GATEWAY]
-    );
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 's3 via vpce-s3',
-    });
-  });
-
-  it('ignores a route to a customer-managed prefix list holding S3 blocks', () => {
-    // Arrange
-    const corporate: Ec2PrefixList = {
-      PrefixListId: 'pl-0corp',
-      PrefixListName: 'corp-egress',
-      Cidrs: ['52.216.0.0/16', '54.231.0.0/24'],
-    };
-    const parts = onMainTable(
-      [prefixListTo('pl-0corp', { TransitGatewayId: 'tgw-1' }), S3_ROUTE],
-      [S3_GATEWAY],
-      { PrefixLists: [S3_PREFIX_LIST, DYNAMODB_PREFIX_LIST, corporate] }
-    );
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 's3 via vpce-s3',
-    });
-  });
-
-  it('finds the S3 prefix list by name, not by a well-known id', () => {
-    // Arrange: the S3 list has another id; pl-63a5400a is someone else's list.
-    const renamed: Ec2PrefixList = {
-      ...S3_PREFIX_LIST,
-      PrefixListId: 'pl-0s3',
-    };
-    const impostor: Ec2PrefixList = {
-      ...S3_PREFIX_LIST,
-      PrefixListName: 'corp-s3-copy',
-    };
-    const parts = onMainTable(
-      [
-        route.prefixList('pl-0s3', 'vpce-s3'),
-        prefixListTo(S3_PL, { TransitGatewayId: 'tgw-1' }),
-      ],
-      [S3_GATEWAY],
-      { PrefixLists: [impostor, renamed, DYNAMODB_PREFIX_LIST] }
-    );
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 's3 via vpce-s3',
-    });
-  });
-
-  it('reports every route that takes a part of the S3 blocks', () => {
-    // Arrange
-    const parts = onMainTable(
-      [
-        S3_ROUTE,
-        route.cidr('52.216.10.0/24', NAT),
-        route.cidr('54.231.1.0/24', NAT),
-      ],
-      [S3_GATEWAY]
-    );
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict.complianceType).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toEqual(
-      expect.stringContaining(
-        's3 leaves via NAT gateway nat-1 (routes 52.216.10.0/24, 54.231.1.0/24 in rtb-1)'
-      )
-    );
-  });
 });
 
 describe('private-subnet-gateway-endpoints interface endpoints', () => {
@@ -770,30 +706,39 @@ describe('private-subnet-gateway-endpoints interface endpoints', () => {
     }
   );
 
-  it('ignores the private DNS flag of a gateway endpoint', () => {
-    // Arrange: only interface endpoints answer DNS for the service.
-    const parts = onMainTable(
-      [S3_ROUTE],
-      [
-        S3_GATEWAY,
-        endpoint('vpce-odd', {
-          type: 'Gateway',
-          service: 's3',
-          privateDns: true,
-          inboundOnly: false,
-        }),
-      ]
-    );
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 's3 via vpce-s3',
-    });
-  });
+  it.each<Case>([
+    {
+      name: 'ignores the private DNS flag of a gateway endpoint',
+      // Only interface endpoints answer DNS for the service.
+      parts: onMainTable(
+        [S3_ROUTE],
+        [
+          S3_GATEWAY,
+          endpoint('vpce-odd', {
+            type: 'Gateway',
+            service: 's3',
+            privateDns: true,
+            inboundOnly: false,
+          }),
+        ]
+      ),
+      expected: { complianceType: 'COMPLIANT', annotation: 's3 via vpce-s3' },
+    },
+    {
+      name: 'reports DynamoDB when a DynamoDB interface endpoint has private DNS on',
+      parts: onMainTable(
+        [S3_ROUTE, DDB_ROUTE],
+        [S3_GATEWAY, DDB_GATEWAY, s3Interface({ service: 'dynamodb' })]
+      ),
+      parameters: {},
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation: expect.stringMatching(
+          /^dynamodb: interface endpoint vpce-if has private DNS on/
+        ),
+      },
+    },
+  ])('$name', judgesCase);
 
   it.each([
     [
@@ -896,69 +841,44 @@ describe('private-subnet-gateway-endpoints interface endpoints', () => {
       });
     }
   );
-
-  it('reports DynamoDB when a DynamoDB interface endpoint has private DNS on', () => {
-    // Arrange
-    const parts = onMainTable(
-      [S3_ROUTE, DDB_ROUTE],
-      [S3_GATEWAY, DDB_GATEWAY, s3Interface({ service: 'dynamodb' })]
-    );
-
-    // Act
-    const verdict = judge(parts, {});
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'NON_COMPLIANT',
-      annotation: expect.stringMatching(
-        /^dynamodb: interface endpoint vpce-if has private DNS on/
-      ),
-    });
-  });
 });
 
 describe('private-subnet-gateway-endpoints subnets without a route', () => {
-  it('accepts a private subnet with no route to S3', () => {
-    // Arrange: only the local route.
-    const parts = onMainTable([]);
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 'no route to s3',
-    });
-  });
-
-  it('accepts a private subnet with no route to either service', () => {
-    // Arrange
-    const parts = onMainTable([]);
-
-    // Act
-    const verdict = judge(parts, {});
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 'no route to s3; no route to dynamodb',
-    });
-  });
-
-  it('accepts S3 through its endpoint and no route to DynamoDB', () => {
-    // Arrange
-    const parts = onMainTable([S3_ROUTE], [S3_GATEWAY]);
-
-    // Act
-    const verdict = judge(parts, {});
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 's3 via vpce-s3; no route to dynamodb',
-    });
-  });
+  it.each<Case>([
+    {
+      name: 'accepts a private subnet with no route to S3',
+      // Only the local route.
+      parts: onMainTable([]),
+      expected: { complianceType: 'COMPLIANT', annotation: 'no route to s3' },
+    },
+    {
+      name: 'accepts a private subnet with no route to either service',
+      parts: onMainTable([]),
+      parameters: {},
+      expected: {
+        complianceType: 'COMPLIANT',
+        annotation: 'no route to s3; no route to dynamodb',
+      },
+    },
+    {
+      name: 'accepts S3 through its endpoint and no route to DynamoDB',
+      parts: onMainTable([S3_ROUTE], [S3_GATEWAY]),
+      parameters: {},
+      expected: {
+        complianceType: 'COMPLIANT',
+        annotation: 's3 via vpce-s3; no route to dynamodb',
+      },
+    },
+    {
+      name: 'with requireGatewayRoute true reports DynamoDB without a route when S3 has one',
+      parts: onMainTable([S3_ROUTE], [S3_GATEWAY]),
+      parameters: { requireGatewayRoute: 'true' },
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation: 'no route to dynamodb, and requireGatewayRoute is true',
+      },
+    },
+  ])('$name', judgesCase);
 
   it.each([
     [true, 'NON_COMPLIANT', 'no route to s3, and requireGatewayRoute is true'],
@@ -1000,20 +920,6 @@ describe('private-subnet-gateway-endpoints subnets without a route', () => {
       expect(verdict).toEqual({ complianceType, annotation });
     }
   );
-
-  it('with requireGatewayRoute true reports DynamoDB without a route when S3 has one', () => {
-    // Arrange
-    const parts = onMainTable([S3_ROUTE], [S3_GATEWAY]);
-
-    // Act
-    const verdict = judge(parts, { requireGatewayRoute: 'true' });
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'NON_COMPLIANT',
-      annotation: 'no route to dynamodb, and requireGatewayRoute is true',
-    });
-  });
 });
 
 describe('private-subnet-gateway-endpoints services', () => {
@@ -1023,17 +929,26 @@ describe('private-subnet-gateway-endpoints services', () => {
     [S3_GATEWAY, DDB_GATEWAY]
   );
 
-  it('reports a subnet when DynamoDB leaks even though S3 is fine', () => {
-    // Act
-    const verdict = judge(ddbLeaks, {});
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'NON_COMPLIANT',
-      annotation:
-        'dynamodb leaves via NAT gateway nat-1 (route 52.94.0.0/24 in rtb-1)',
-    });
-  });
+  it.each<Case>([
+    {
+      name: 'reports a subnet when DynamoDB leaks even though S3 is fine',
+      parts: ddbLeaks,
+      parameters: {},
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation:
+          'dynamodb leaves via NAT gateway nat-1 (route 52.94.0.0/24 in rtb-1)',
+      },
+    },
+    {
+      name: 'does not need the DynamoDB prefix list when services is s3',
+      parts: onMainTable([S3_ROUTE], [S3_GATEWAY], {
+        PrefixLists: [S3_PREFIX_LIST],
+      }),
+      parameters: { services: 's3' },
+      expected: { complianceType: 'COMPLIANT', annotation: 's3 via vpce-s3' },
+    },
+  ])('$name', judgesCase);
 
   it.each([
     ['the default', {}, 'NON_COMPLIANT'],
@@ -1055,22 +970,6 @@ describe('private-subnet-gateway-endpoints services', () => {
 
     // Assert
     expect(verdict.complianceType).toBe(complianceType);
-  });
-
-  it('does not need the DynamoDB prefix list when services is s3', () => {
-    // Arrange
-    const parts = onMainTable([S3_ROUTE], [S3_GATEWAY], {
-      PrefixLists: [S3_PREFIX_LIST],
-    });
-
-    // Act
-    const verdict = judge(parts, { services: 's3' });
-
-    // Assert
-    expect(verdict).toEqual({
-      complianceType: 'COMPLIANT',
-      annotation: 's3 via vpce-s3',
-    });
   });
 
   it.each([
@@ -1269,49 +1168,40 @@ describe('private-subnet-gateway-endpoints China Regions', () => {
     }
   );
 
-  it('reports a China subnet when the cn.com S3 interface endpoint has private DNS on', () => {
-    // Arrange
-    const parts = china(
-      `cn.com.amazonaws.${REGION}.s3`,
-      [CN_ROUTE],
-      [
-        CN_GATEWAY,
-        endpoint('vpce-if', {
-          service: `cn.com.amazonaws.${REGION}.s3`,
-          privateDns: true,
-        }),
-      ]
-    );
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict.complianceType).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toEqual(
-      expect.stringContaining('interface endpoint vpce-if')
-    );
-  });
-
-  it('reports S3 routed to a gateway endpoint named for another Region', () => {
-    // Arrange
-    const parts = china(
-      `com.amazonaws.${REGION}.s3`,
-      [CN_ROUTE],
-      [gateway('vpce-cn', 'com.amazonaws.us-east-1.s3')]
-    );
-
-    // Act
-    const verdict = judge(parts);
-
-    // Assert
-    expect(verdict.complianceType).toBe('NON_COMPLIANT');
-    expect(verdict.annotation).toEqual(
-      expect.stringContaining(
-        'gateway endpoint vpce-cn of com.amazonaws.us-east-1.s3'
-      )
-    );
-  });
+  it.each<Case>([
+    {
+      name: 'reports a China subnet when the cn.com S3 interface endpoint has private DNS on',
+      parts: china(
+        `cn.com.amazonaws.${REGION}.s3`,
+        [CN_ROUTE],
+        [
+          CN_GATEWAY,
+          endpoint('vpce-if', {
+            service: `cn.com.amazonaws.${REGION}.s3`,
+            privateDns: true,
+          }),
+        ]
+      ),
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation: expect.stringContaining('interface endpoint vpce-if'),
+      },
+    },
+    {
+      name: 'reports S3 routed to a gateway endpoint named for another Region',
+      parts: china(
+        `com.amazonaws.${REGION}.s3`,
+        [CN_ROUTE],
+        [gateway('vpce-cn', 'com.amazonaws.us-east-1.s3')]
+      ),
+      expected: {
+        complianceType: 'NON_COMPLIANT',
+        annotation: expect.stringContaining(
+          'gateway endpoint vpce-cn of com.amazonaws.us-east-1.s3'
+        ),
+      },
+    },
+  ])('$name', judgesCase);
 
   it('rejects a China inventory that only has the us-east-1 S3 prefix list', () => {
     // Arrange
