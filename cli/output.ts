@@ -1,6 +1,17 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { InputError } from '../rules/model/errors.js';
 import type { CliIo } from './io.js';
+
+/** Why a report could not be written, without the temporary file's name. */
+const writeReason = (error: unknown, file: string): string => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return `no such directory: ${dirname(file)}`;
+  if (code === 'ENOTDIR') return `not a directory: ${dirname(file)}`;
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
+};
 
 /**
  * Writes a finished report to `file`, or to stdout. The file appears whole
@@ -20,11 +31,11 @@ const writeReport = async (
     await writeFile(temporary, text, 'utf8');
     await rename(temporary, file);
   } catch (error) {
+    // Leave no half-written file behind; the write error is what to report.
+    await rm(temporary, { force: true }).catch(() => undefined);
     throw new InputError(
-      `--output ${file}: cannot write: ${(error as Error).message}`,
-      {
-        cause: error,
-      }
+      `--output ${file}: cannot write: ${writeReason(error, file)}`,
+      { cause: error }
     );
   }
 };

@@ -8,10 +8,11 @@ import type {
   SeverityLabel,
 } from '@aws-sdk/client-securityhub';
 import type { Inventory } from '../../rules/model/inventory.js';
-import type {
-  ComplianceType,
-  Evaluation,
-  RuleMetadata,
+import {
+  type ComplianceType,
+  type Evaluation,
+  type RuleMetadata,
+  sliceWhole,
 } from '../../rules/model/rule.js';
 
 /** Where and when findings are built. */
@@ -61,7 +62,7 @@ const truncate = (text: string, max: number): string => {
   const trimmed = text.trim();
   if (trimmed === '') return '-';
   if (trimmed.length <= max) return trimmed;
-  return `${trimmed.slice(0, Math.max(0, max - ELLIPSIS.length))}${ELLIPSIS}`;
+  return `${sliceWhole(trimmed, Math.max(0, max - ELLIPSIS.length))}${ELLIPSIS}`;
 };
 
 /**

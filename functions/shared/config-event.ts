@@ -4,7 +4,9 @@ import {
   type ConfigServiceClient,
   GetResourceConfigHistoryCommand,
 } from '@aws-sdk/client-config-service';
+import { describeValue } from '../../rules/model/parameters.js';
 import { InvalidEventError, toAwsCallError } from './errors.js';
+import { describeJsonError } from './json-error.js';
 
 /** One entry of a configuration item's `relationships` (notification model). */
 interface Relationship {
@@ -130,7 +132,7 @@ const requiredTimestamp = (
 ): string => {
   const value = requiredString(object, key, path);
   if (Number.isNaN(Date.parse(value))) {
-    fail(`${path}${key}`, `not a timestamp: "${value}"`);
+    fail(`${path}${key}`, `not a timestamp: ${describeValue(value)}`);
   }
   return value;
 };
@@ -156,7 +158,10 @@ const jsonField = (value: unknown, field: string): unknown => {
   try {
     return JSON.parse(value) as unknown;
   } catch (error) {
-    throw new InvalidEventError(`${field}: not valid JSON`, { cause: error });
+    throw new InvalidEventError(
+      `${field}: not valid JSON: ${describeJsonError(error, value)}`,
+      { cause: error }
+    );
   }
 };
 
@@ -292,6 +297,9 @@ const parseConfigurationItem = (
   };
 };
 
+const SUPPORTED_MESSAGE_TYPES =
+  'ConfigurationItemChangeNotification, OversizedConfigurationItemChangeNotification or ScheduledNotification';
+
 const parseTrigger = (invokingEvent: JsonObject): Trigger => {
   const path = 'invokingEvent.';
   const messageType = requiredString(invokingEvent, 'messageType', path);
@@ -345,7 +353,7 @@ const parseTrigger = (invokingEvent: JsonObject): Trigger => {
     default:
       return fail(
         'invokingEvent.messageType',
-        `unsupported messageType "${messageType}"`
+        `unsupported messageType ${describeValue(messageType)} (expected ${SUPPORTED_MESSAGE_TYPES})`
       );
   }
 };
@@ -361,7 +369,7 @@ const parseRuleArn = (
   if (match?.[1] === undefined || match[2] === undefined) {
     return fail(
       'configRuleArn',
-      `expected arn:<partition>:config:<region>:<account>:config-rule/<id>, got "${arn}"`
+      `expected arn:<partition>:config:<region>:<account>:config-rule/<id>, got ${describeValue(arn)}`
     );
   }
   return { partition: match[1], region: match[2] };
@@ -396,6 +404,14 @@ const parseConfigEvent = (raw: unknown): ConfigRuleEvent => {
   if (!isObject(raw))
     return fail('event', `expected an object, got ${kindOf(raw)}`);
   const accountId = requiredString(raw, 'accountId', '');
+  // It becomes the findings' AwsAccountId and the member role's account:
+  // a bad one would fail only after Config had the evaluations.
+  if (!/^\d{12}$/u.test(accountId)) {
+    fail(
+      'accountId',
+      `expected a 12-digit account id, got ${describeValue(accountId)}`
+    );
+  }
   const configRuleArn = requiredString(raw, 'configRuleArn', '');
   const configRuleName = requiredString(raw, 'configRuleName', '');
   const resultToken = requiredString(raw, 'resultToken', '');

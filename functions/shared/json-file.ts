@@ -1,5 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { readFile, stat } from 'node:fs/promises';
 import { InputError } from './errors.js';
+import { describeJsonError, lineColumn } from './json-error.js';
+
+/**
+ * The largest file read whole. V8 cannot hold a string over 512 MiB at all,
+ * and parsing and validating a snapshot takes several times its size in
+ * memory; above this a user gets a clear message rather than a crash.
+ */
+const MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+const MIB = 1024 * 1024;
 
 const readReason = (error: unknown): string => {
   const code = (error as NodeJS.ErrnoException).code;
@@ -9,47 +20,90 @@ const readReason = (error: unknown): string => {
   return error instanceof Error ? error.message : String(error);
 };
 
-/** Adds `(line L, column C)` to V8's `… at position N` JSON errors. */
-const locateJsonError = (message: string, text: string): string => {
-  const match = /at position (\d+)/.exec(message);
-  // Node 22 already appends "(line L column C)" itself.
-  if (!match?.[1] || /\bline \d+/.test(message)) return message;
-  const before = text.slice(0, Number(match[1]));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `${message} (line ${line}, column ${column})`;
+const cannotRead = (file: string, error: unknown): InputError =>
+  new InputError(`${file}: cannot read: ${readReason(error)}`, {
+    cause: error,
+  });
+
+const hasUtf16Bom = (bytes: Buffer): boolean =>
+  (bytes[0] === 0xff && bytes[1] === 0xfe) ||
+  (bytes[0] === 0xfe && bytes[1] === 0xff);
+
+// JSON text never holds a raw NUL, while UTF-16 text of ASCII is half NULs.
+const looksLikeUtf16 = (bytes: Buffer): boolean =>
+  hasUtf16Bom(bytes) ||
+  (bytes.length >= 2 && (bytes[0] === 0 || bytes[1] === 0));
+
+const hasUtf8Bom = (bytes: Buffer): boolean =>
+  bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+
+/**
+ * Decodes UTF-8, dropping a byte-order mark (RFC 8259 lets parsers ignore
+ * one; Windows editors write it) and rejecting what is not UTF-8, which
+ * would otherwise load with tags silently turned into U+FFFD.
+ */
+const decodeUtf8 = (bytes: Buffer, file: string): string => {
+  if (looksLikeUtf16(bytes)) {
+    throw new InputError(
+      `${file}: not UTF-8: the file is UTF-16; save it as UTF-8`
+    );
+  }
+  const body = hasUtf8Bom(bytes) ? bytes.subarray(3) : bytes;
+  const text = body.toString('utf8');
+  if (!isUtf8(body)) {
+    const at = text.indexOf('\uFFFD');
+    const where = at < 0 ? '' : ` at ${lineColumn(text, at)}`;
+    throw new InputError(
+      `${file}: not UTF-8: invalid byte sequence${where}; save the file as UTF-8`
+    );
+  }
+  return text;
 };
 
 /**
- * Reads a UTF-8 file.
+ * Reads a UTF-8 file of at most 256 MiB (a leading byte-order mark is
+ * dropped).
  *
- * @throws InputError `<file>: cannot read: no such file` and the like
+ * @throws InputError `<file>: cannot read: no such file` and the like,
+ *   `<file>: too large: …`, `<file>: not UTF-8: …`
  */
 const readTextFile = async (file: string): Promise<string> => {
+  let size: number;
   try {
-    return await readFile(file, 'utf8');
+    size = (await stat(file)).size;
   } catch (error) {
-    throw new InputError(`${file}: cannot read: ${readReason(error)}`, {
-      cause: error,
-    });
+    throw cannotRead(file, error);
   }
+  if (size > MAX_FILE_BYTES) {
+    throw new InputError(
+      `${file}: too large: ${Math.ceil(size / MIB)} MiB, the limit is ${MAX_FILE_BYTES / MIB} MiB (split a snapshot into one file per account-region)`
+    );
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw cannotRead(file, error);
+  }
+  return decodeUtf8(bytes, file);
 };
 
 /**
  * Parses JSON read from `file`.
  *
- * @throws InputError `<file>: not valid JSON: … (line L, column C)`
+ * @throws InputError `<file>: not valid JSON: <reason> (line L, column C)`,
+ *   or `<file>: not valid JSON: the file is empty`
  */
 const parseJson = (text: string, file: string): unknown => {
+  if (text.trim() === '') {
+    throw new InputError(`${file}: not valid JSON: the file is empty`);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
     throw new InputError(
-      `${file}: not valid JSON: ${locateJsonError(reason, text)}`,
-      {
-        cause: error,
-      }
+      `${file}: not valid JSON: ${describeJsonError(error, text)}`,
+      { cause: error }
     );
   }
 };
@@ -58,4 +112,4 @@ const parseJson = (text: string, file: string): unknown => {
 const readJsonFile = async (file: string): Promise<unknown> =>
   parseJson(await readTextFile(file), file);
 
-export { parseJson, readJsonFile, readTextFile };
+export { MAX_FILE_BYTES, parseJson, readJsonFile, readTextFile };

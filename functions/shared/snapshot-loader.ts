@@ -82,13 +82,59 @@ const validateAccountRegion = (
   );
 };
 
+/** Lists whose items are keyed by an id that EC2 never repeats. */
+const ID_KEYS = [
+  ['Vpcs', 'VpcId'],
+  ['VpcAttributes', 'VpcId'],
+  ['Subnets', 'SubnetId'],
+  ['RouteTables', 'RouteTableId'],
+  ['VpcEndpoints', 'VpcEndpointId'],
+  ['PrefixLists', 'PrefixListId'],
+  ['SecurityGroups', 'GroupId'],
+] as const;
+
+/**
+ * A hand-edited file can hold one id twice; the inventory would keep the
+ * last silently, and a rule never guesses which one is meant.
+ *
+ * @throws InputError naming both places
+ */
+const rejectDuplicateIds = (
+  snapshot: AccountRegionSnapshot,
+  source: string
+): void => {
+  for (const [list, key] of ID_KEYS) {
+    const items: readonly Readonly<Record<string, unknown>>[] = snapshot[list];
+    const firstIndex = new Map<unknown, number>();
+    for (const [index, item] of items.entries()) {
+      const first = firstIndex.get(item[key]);
+      if (first !== undefined) {
+        throw new InputError(
+          `${source}: ${list}[${index}].${key}: duplicate id ${quote(String(item[key]))} (first at ${list}[${first}])`
+        );
+      }
+      firstIndex.set(item[key], index);
+    }
+  }
+};
+
+const validateFileItem = (
+  value: unknown,
+  source: string
+): AccountRegionSnapshot => {
+  const snapshot = validateAccountRegion(value, source);
+  rejectDuplicateIds(snapshot, source);
+  return snapshot;
+};
+
 /**
  * Parses the text of a snapshot file: one account-region object or a
  * non-empty array of them.
  *
  * @param text - the file's contents
  * @param file - the file name, used in every error message
- * @throws InputError for invalid JSON or a shape that is not a snapshot
+ * @throws InputError for invalid JSON, a shape that is not a snapshot, or
+ *   an id that appears twice in one list
  */
 const parseSnapshot = (text: string, file: string): LoadedSnapshot[] => {
   const value = parseJson(text, file);
@@ -100,7 +146,7 @@ const parseSnapshot = (text: string, file: string): LoadedSnapshot[] => {
     }
     return value.map((item, index) => {
       const source = `${file}[${index}]`;
-      return { source, snapshot: validateAccountRegion(item, source) };
+      return { source, snapshot: validateFileItem(item, source) };
     });
   }
   if (typeof value !== 'object' || value === null) {
@@ -108,7 +154,7 @@ const parseSnapshot = (text: string, file: string): LoadedSnapshot[] => {
       `${file}: (top level): expected an account-region object or an array of them, got ${typeName(value)}`
     );
   }
-  return [{ source: file, snapshot: validateAccountRegion(value, file) }];
+  return [{ source: file, snapshot: validateFileItem(value, file) }];
 };
 
 /**

@@ -9,8 +9,12 @@ const parameters = {
     [],
     {
       item: {
-        pattern: /^[a-z][a-z0-9.-]*$/,
-        description: 'service labels such as s3',
+        // A service name with a Region (com.amazonaws.us-east-1.s3) never
+        // equals an endpoint's label, so it would exempt nothing without a
+        // word: reject it. Names without one are their own label.
+        pattern:
+          /^(?!(?:cn\.)?com\.amazonaws\.(?:vpce\.)?[a-z]{2}(?:-[a-z]+)+-\d+\.|aws\.sagemaker\.[a-z]{2}(?:-[a-z]+)+-\d+\.)[a-z][a-z0-9.-]*$/,
+        description: 'service labels such as s3 (not full service names)',
       },
       lowerCase: true,
     }

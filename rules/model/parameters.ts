@@ -12,6 +12,11 @@ interface ParameterSpec<T> {
   readonly expected: string;
   /** Returns the value, or `undefined` when `raw` is not a valid value. */
   readonly parse: (raw: unknown) => T | undefined;
+  /**
+   * Says what is wrong with an invalid `raw` when that is more precise than
+   * quoting it whole (the one bad item of a long list).
+   */
+  readonly problem?: (raw: unknown) => string | undefined;
 }
 
 /** Rule parameters as Config delivers them: a JSON object, values mostly strings. */
@@ -137,6 +142,15 @@ const listParameter = (
       : parsed;
     if (options.nonEmpty && items.length === 0) return undefined;
     return items.every((i) => options.item.pattern.test(i)) ? items : undefined;
+  },
+  problem: (raw) => {
+    // Only worth saying for several items: one item is the value itself.
+    const items = parseList(raw);
+    if (!items || items.length < 2) return undefined;
+    const bad = items.find(
+      (i) => !options.item.pattern.test(options.lowerCase ? i.toLowerCase() : i)
+    );
+    return bad === undefined ? undefined : `${describeValue(bad)} is not one`;
   },
 });
 

@@ -117,12 +117,21 @@ type CommonParameterValues = ParameterValues<typeof commonParameters>;
 
 const MAX_ANNOTATION = 256;
 
+/**
+ * The first `end` UTF-16 units of `text`, one fewer when the cut would split
+ * a surrogate pair: half an emoji is not valid Unicode and AWS may refuse it.
+ */
+const sliceWhole = (text: string, end: number): string => {
+  const last = text.charCodeAt(end - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end);
+};
+
 /** Truncates to what PutEvaluations accepts, marking the cut. */
 const clampAnnotation = (text: string): string => {
   const annotation = text.trim() === '' ? 'no details' : text;
   return annotation.length <= MAX_ANNOTATION
     ? annotation
-    : `${annotation.slice(0, MAX_ANNOTATION - 1)}…`;
+    : `${sliceWhole(annotation, MAX_ANNOTATION - 1)}…`;
 };
 
 /**
@@ -147,9 +156,10 @@ const readParameter = <T>(
   if (isUnset(value)) return spec.defaultValue;
   const parsed = spec.parse(value);
   if (parsed === undefined) {
+    const problem = spec.problem?.(value);
     throw new InvalidParameterError(
       spec.name,
-      `${ruleId}: parameter ${spec.name}: expected ${spec.expected}, got ${describeValue(value)}`
+      `${ruleId}: parameter ${spec.name}: expected ${spec.expected}, got ${describeValue(value)}${problem === undefined ? '' : ` (${problem})`}`
     );
   }
   return parsed;
@@ -275,4 +285,5 @@ export {
   isExemptByTag,
   nonCompliant,
   notApplicable,
+  sliceWhole,
 };
