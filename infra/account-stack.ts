@@ -50,6 +50,7 @@ class AccountStack extends Stack {
       rules: configRules,
       documentFor: props.documentFor,
       remediationConfiguration: props.settings.remediation,
+      staticParameters: props.settings.remediationParameters,
     });
   }
 

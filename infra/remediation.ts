@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CfnOutput } from 'aws-cdk-lib';
 import {
   type CfnConfigRule,
   CfnRemediationConfiguration,
@@ -17,19 +18,8 @@ import type { Rule } from '../rules/model/rule.js';
 import { acknowledgeNag } from './nag.js';
 import { pascalCase } from './names.js';
 import { repoRoot } from './rule-function.js';
+import type { RunbookDocument } from './runbooks/index.js';
 import { InvalidContextError } from './settings.js';
-
-/** A rule's SSM Automation document, as infra/runbooks/ describes it. */
-interface RunbookDocument {
-  /** The SSM document name. */
-  readonly documentName: string;
-  /** The YAML file, relative to the repository root. */
-  readonly path: string;
-  /** The document parameter Config fills with the non-compliant resource id. */
-  readonly resourceIdParameter: string;
-  /** What the automation role must be allowed to call. */
-  readonly actions: readonly string[];
-}
 
 /** What {@link RemediationRunbooks} is built from. */
 interface RemediationRunbooksProps {
@@ -38,6 +28,8 @@ interface RemediationRunbooksProps {
   readonly documentFor: (ruleId: string) => RunbookDocument | undefined;
   /** Declare a manual `AWS::Config::RemediationConfiguration` per rule. */
   readonly remediationConfiguration: boolean;
+  /** Per rule id, fixed values of its document's other parameters. */
+  readonly staticParameters: Readonly<Record<string, Record<string, string>>>;
 }
 
 const documentOf = (
@@ -51,6 +43,49 @@ const documentOf = (
     );
   }
   return document;
+};
+
+/** The parameter names an Automation document declares. */
+const parameterNamesOf = (content: unknown): string[] => {
+  const parameters = (content as { parameters?: unknown }).parameters;
+  return parameters !== null && typeof parameters === 'object'
+    ? Object.keys(parameters)
+    : [];
+};
+
+/**
+ * The `Parameters` of a rule's remediation configuration: the resource id
+ * Config fills, the automation role, `DryRun` off (pressing "Remediate" is
+ * the decision to change the resource), and the fixed values from context.
+ *
+ * @throws InvalidContextError for a fixed value the document does not take
+ */
+const remediationParametersOf = (
+  rule: Rule,
+  document: RunbookDocument,
+  content: unknown,
+  roleArn: string,
+  staticValues: Readonly<Record<string, string>> = {}
+): Record<string, unknown> => {
+  const declared = parameterNamesOf(content);
+  for (const name of Object.keys(staticValues)) {
+    if (!declared.includes(name)) {
+      throw new InvalidContextError(
+        `context remediationParameters.${rule.metadata.id}.${name}: ${document.documentName} has no such parameter; it takes ${declared.join(', ')}`
+      );
+    }
+  }
+  return {
+    ...Object.fromEntries(
+      Object.entries(staticValues).map(([name, value]) => [
+        name,
+        { StaticValue: { Values: value.split(',').map((v) => v.trim()) } },
+      ])
+    ),
+    [document.resourceIdParameter]: { ResourceValue: { Value: 'RESOURCE_ID' } },
+    AutomationAssumeRole: { StaticValue: { Values: [roleArn] } },
+    DryRun: { StaticValue: { Values: ['false'] } },
+  };
 };
 
 /**
@@ -90,6 +125,11 @@ class RemediationRunbooks extends Construct {
         }),
       },
     });
+    new CfnOutput(this, 'AutomationRoleArn', {
+      key: 'AutomationRoleArn',
+      description: 'Pass as AutomationAssumeRole to the VpceGuard-* documents.',
+      value: this.role.roleArn,
+    });
     acknowledgeNag(
       this.role,
       'AwsSolutions-IAM5[Resource::*]',
@@ -97,12 +137,15 @@ class RemediationRunbooks extends Construct {
     );
     for (const { rule, configRule, document } of documents) {
       const name = pascalCase(rule.metadata.id);
+      const content: unknown = parse(
+        readFileSync(join(repoRoot(), document.path), 'utf8')
+      );
       const ssmDocument = new CfnDocument(this, `${name}Document`, {
         name: document.documentName,
         documentType: 'Automation',
         // CloudFormation renders the parsed YAML into the template as JSON.
         documentFormat: 'JSON',
-        content: parse(readFileSync(join(repoRoot(), document.path), 'utf8')),
+        content,
         updateMethod: 'NewVersion',
       });
       if (props.remediationConfiguration) {
@@ -114,16 +157,13 @@ class RemediationRunbooks extends Construct {
             targetType: 'SSM_DOCUMENT',
             targetId: document.documentName,
             automatic: false,
-            parameters: {
-              [document.resourceIdParameter]: {
-                ResourceValue: { Value: 'RESOURCE_ID' },
-              },
-              AutomationAssumeRole: {
-                StaticValue: { Values: [this.role.roleArn] },
-              },
-              // Pressing "Remediate" is the decision to change the resource.
-              DryRun: { StaticValue: { Values: ['false'] } },
-            },
+            parameters: remediationParametersOf(
+              rule,
+              document,
+              content,
+              this.role.roleArn,
+              props.staticParameters[rule.metadata.id]
+            ),
             executionControls: {
               // ModifyVpcEndpoint has a bucket of 4 and refills 0.3/s.
               ssmControls: {
@@ -139,5 +179,5 @@ class RemediationRunbooks extends Construct {
   }
 }
 
-export type { RemediationRunbooksProps, RunbookDocument };
+export type { RemediationRunbooksProps };
 export { RemediationRunbooks };

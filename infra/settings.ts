@@ -52,6 +52,13 @@ interface DeploymentSettings {
   readonly organizationRegions: readonly string[];
   /** Declare a manual `RemediationConfiguration` per rule. */
   readonly remediation: boolean;
+  /**
+   * Per rule id, fixed values for its remediation document's parameters
+   * (e.g. the policy document's `OrganizationId`).
+   */
+  readonly remediationParameters: Readonly<
+    Record<string, Record<string, string>>
+  >;
 }
 
 /** Reads one context key (`app.node.tryGetContext`). */
@@ -161,6 +168,26 @@ const ruleParametersOf = (
   return result;
 };
 
+/** Per-rule string maps whose rule ids must be in the registry. */
+const perRuleMapOf = (
+  key: string,
+  value: unknown,
+  rules: readonly Rule[]
+): Record<string, Record<string, string>> => {
+  const parsed = stringMap(key, fromCli(value ?? {}));
+  return Object.fromEntries(
+    Object.keys(parsed).map((ruleId) => {
+      if (!rules.some((rule) => rule.metadata.id === ruleId)) {
+        throw new InvalidContextError(
+          `context ${key}: no rule ${JSON.stringify(ruleId)}; rules: ${rules.map((r) => r.metadata.id).join(', ')}`
+        );
+      }
+      const values = (fromCli(value ?? {}) as Record<string, unknown>)[ruleId];
+      return [ruleId, stringMap(`${key}.${ruleId}`, values)];
+    })
+  );
+};
+
 /**
  * Reads and validates the deployment settings, filling in defaults.
  *
@@ -221,6 +248,11 @@ const readSettings = (
       true,
       false,
     ]),
+    remediationParameters: perRuleMapOf(
+      'remediationParameters',
+      context('remediationParameters'),
+      rules
+    ),
   };
 };
 

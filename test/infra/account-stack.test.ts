@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { pascalCase } from '../../infra/names.js';
-import { documentFor } from '../../infra/runbook-documents.js';
+import { documentFor } from '../../infra/runbooks/index.js';
 import { rules } from '../../rules/index.js';
 import { resourcesOf, synthesize } from './synth.js';
 
@@ -226,6 +226,44 @@ describe('AccountStack', () => {
     });
   });
 
+  it('passes fixed document parameters from context to the remediation configuration', () => {
+    // Arrange
+    const context = {
+      remediation: true,
+      remediationParameters: {
+        'endpoint-policy-restrictive': { OrganizationId: 'o-abcdefghij' },
+      },
+    };
+
+    // Act
+    const { account } = synthesize({ context });
+
+    // Assert
+    account.hasResourceProperties('AWS::Config::RemediationConfiguration', {
+      TargetId: 'VpceGuard-EndpointPolicyRestrictive',
+      Parameters: Match.objectLike({
+        OrganizationId: { StaticValue: { Values: ['o-abcdefghij'] } },
+        ResourceId: { ResourceValue: { Value: 'RESOURCE_ID' } },
+        DryRun: { StaticValue: { Values: ['false'] } },
+      }),
+    });
+  });
+
+  it('stops the synth on a fixed value the document does not take', () => {
+    // Arrange
+    const context = {
+      remediation: true,
+      remediationParameters: {
+        'interface-endpoint-multi-az': { OrganizationId: 'o-abcdefghij' },
+      },
+    };
+
+    // Act and Assert
+    expect(() => synthesize({ context })).toThrow(
+      /remediationParameters\.interface-endpoint-multi-az\.OrganizationId: VpceGuard-InterfaceEndpointMultiAz has no such parameter/u
+    );
+  });
+
   it('adds a rule’s function, Config rule, IAM and runbook when the registry grows', () => {
     // Arrange
     const [first] = rules;
@@ -239,8 +277,12 @@ describe('AccountStack', () => {
     // Act
     const grown = synthesize({
       rules: [...rules, added],
-      documentFor: (ruleId) =>
-        documentFor(ruleId === 'extra-rule' ? first.metadata.id : ruleId),
+      documentFor: (ruleId) => {
+        const document = documentFor(ruleId);
+        if (ruleId !== 'extra-rule') return document;
+        const borrowed = documentFor(first.metadata.id);
+        return borrowed && { ...borrowed, documentName: 'VpceGuard-ExtraRule' };
+      },
     });
 
     // Assert

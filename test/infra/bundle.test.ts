@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../infra/build-app.js';
-import { documentFor } from '../../infra/runbook-documents.js';
+import { documentFor } from '../../infra/runbooks/index.js';
 import { rules } from '../../rules/index.js';
 
 const outdir = mkdtempSync(join(tmpdir(), 'vpce-guard-cdk-out-'));

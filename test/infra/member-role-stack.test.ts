@@ -5,11 +5,12 @@ import { resourcesOf, synthesize } from './synth.js';
 const trustOf = (context: Record<string, unknown> = {}) => {
   const { memberRole } = synthesize({ context });
   const [role] = Object.values(resourcesOf(memberRole, 'AWS::IAM::Role'));
+  if (!role) throw new Error('the member-role stack has no role');
   return {
     memberRole,
     role,
     statement: (
-      role?.Properties.AssumeRolePolicyDocument as {
+      role.Properties.AssumeRolePolicyDocument as {
         Statement: {
           Condition: { ArnEquals: { 'aws:PrincipalArn': unknown[] } };
           Principal: unknown;
@@ -26,7 +27,7 @@ describe('MemberRoleStack', () => {
 
     // Assert
     memberRole.resourceCountIs('AWS::IAM::Role', 1);
-    expect(role?.Properties.RoleName).toBe('AuditVpce');
+    expect(role.Properties.RoleName).toBe('AuditVpce');
     expect(memberRole.toJSON().Parameters).toEqual({
       CentralAccountId: expect.objectContaining({
         Type: 'String',

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, type VpceGuardStacks } from '../../infra/build-app.js';
 import type { RemediationRunbooksProps } from '../../infra/remediation.js';
-import { documentFor } from '../../infra/runbook-documents.js';
+import { documentFor } from '../../infra/runbooks/index.js';
 import { rules as registry } from '../../rules/index.js';
 import type { Rule } from '../../rules/model/rule.js';
 
@@ -36,7 +36,12 @@ const synthesize = (options: SynthOptions = {}): Synthesized => {
   // Bundling is proven once (bundle.test.ts); skipping it here keeps the
   // many template assertions fast.
   const app = new App({
-    context: { 'aws:cdk:bundling-stacks': [], ...options.context },
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      // As in cdk.json: CloudFormation schema findings fail the synth.
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+      ...options.context,
+    },
   });
   const stacks = buildApp(
     app,

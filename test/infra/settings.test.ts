@@ -1,0 +1,101 @@
+import { describe, expect, it } from '@jest/globals';
+import { InvalidContextError, readSettings } from '../../infra/settings.js';
+import { rules } from '../../rules/index.js';
+
+const settingsFrom = (context: Record<string, unknown>) =>
+  readSettings((key) => context[key], rules);
+
+describe('readSettings', () => {
+  it('fills in the defaults of an empty context', () => {
+    // Act
+    const settings = settingsFrom({});
+
+    // Assert
+    expect(settings).toEqual({
+      periodicFrequency: 'TwentyFour_Hours',
+      ruleParameters: {},
+      logRetentionDays: 90,
+      logLevel: 'info',
+      runbookBaseUrl: 'https://vpce-guard.invalid',
+      memberRoleName: 'VpceGuardMemberRole',
+      excludedAccounts: [],
+      memberAccountIds: [],
+      organizationId: undefined,
+      organizationRegions: ['us-east-1'],
+      remediation: false,
+      remediationParameters: {},
+    });
+  });
+
+  it('reads `cdk -c` strings: numbers, booleans, JSON and comma lists', () => {
+    // Act
+    const settings = settingsFrom({
+      logRetentionDays: '30',
+      remediation: 'true',
+      excludedAccounts: '111111111111, 222222222222',
+      ruleParameters: '{"interface-endpoint-multi-az":{"minAzs":3}}',
+    });
+
+    // Assert
+    expect(settings).toMatchObject({
+      logRetentionDays: 30,
+      remediation: true,
+      excludedAccounts: ['111111111111', '222222222222'],
+      ruleParameters: { 'interface-endpoint-multi-az': { minAzs: '3' } },
+    });
+  });
+
+  it.each([
+    [
+      'periodicFrequency',
+      'Daily',
+      'context periodicFrequency: expected one of One_Hour, Three_Hours, Six_Hours, Twelve_Hours, TwentyFour_Hours, got "Daily"',
+    ],
+    [
+      'logRetentionDays',
+      45,
+      'context logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got 45',
+    ],
+    [
+      'runbookBaseUrl',
+      'http://example.com',
+      'context runbookBaseUrl: expected a value matching /^https:\\/\\/[^\\s]+$/u, got "http://example.com"',
+    ],
+    [
+      'excludedAccounts',
+      '1234',
+      'context excludedAccounts[0]: expected a value matching /^\\d{12}$/u, got "1234"',
+    ],
+    [
+      'organizationId',
+      'org-1',
+      'context organizationId: expected a value matching /^o-[a-z0-9]{10,32}$/u, got "org-1"',
+    ],
+    [
+      'ruleParameters',
+      { 'no-such-rule': {} },
+      'context ruleParameters: no rule "no-such-rule"; rules: private-subnet-gateway-endpoints, interface-endpoint-multi-az, interface-endpoint-private-dns, endpoint-policy-restrictive, interface-endpoint-https-ingress',
+    ],
+    [
+      'ruleParameters',
+      { 'interface-endpoint-multi-az': { minAzs: 'zero' } },
+      'context ruleParameters.interface-endpoint-multi-az: interface-endpoint-multi-az: parameter minAzs: expected an integer ≥ 1, got "zero"',
+    ],
+    [
+      'remediationParameters',
+      { 'no-such-rule': {} },
+      'context remediationParameters: no rule "no-such-rule"; rules: private-subnet-gateway-endpoints, interface-endpoint-multi-az, interface-endpoint-private-dns, endpoint-policy-restrictive, interface-endpoint-https-ingress',
+    ],
+    ['ruleParameters', '{oops', 'context: "{oops" is not valid JSON'],
+  ])(
+    'stops on %s = %j with a message naming the key',
+    (key, value, message) => {
+      // Act
+      const read = () => settingsFrom({ [key]: value });
+
+      // Assert
+      expect(read).toThrow(InvalidContextError);
+      expect(read).toThrow(message);
+    }
+  );
+});
