@@ -11,6 +11,7 @@ import {
 } from '../shared/credentials.js';
 import { VpceGuardError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
+import { ruleClientConfig } from './client-config.js';
 import { type LoggedContext, logInvocation } from './log-invocation.js';
 import {
   type AccountClients,
@@ -23,13 +24,8 @@ import {
 // container, here and nowhere else.
 const RULE_ID = process.env.RULE_ID;
 const FUNCTION_REGION = process.env.AWS_REGION;
-const CLIENT_CONFIG = {
-  region: FUNCTION_REGION,
-  // Adaptive retries back off on EC2's RequestLimitExceeded and Config's
-  // ThrottlingException; what still fails is rethrown for Lambda to retry.
-  retryMode: 'adaptive',
-  maxAttempts: 10,
-} as const;
+// Adaptive retries and socket timeouts: see client-config.ts.
+const CLIENT_CONFIG = ruleClientConfig(FUNCTION_REGION);
 const FUNCTION_ROLE = 'the function role';
 // Where docs/runbooks/ is published; infra sets it, findings link to it.
 const RUNBOOK_BASE_URL =
@@ -66,7 +62,10 @@ const clientsFor = async (target: AccountTarget): Promise<AccountClients> => {
       `vpce-guard-${RULE_ID ?? 'rule'}`,
       FUNCTION_ROLE
     );
-    const config = { ...CLIENT_CONFIG, region: target.region, credentials };
+    const config = {
+      ...ruleClientConfig(target.region),
+      credentials,
+    };
     clients = {
       ec2: new EC2Client(config),
       config: new ConfigServiceClient(config),
