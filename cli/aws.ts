@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { sdkClientConfig } from '../functions/shared/client-config.js';
 import { assumedRoleCredentials } from '../functions/shared/credentials.js';
 import { loadSnapshotFromEc2 } from '../functions/shared/ec2-inventory.js';
 import { toAwsCallError } from '../functions/shared/errors.js';
@@ -24,12 +25,12 @@ const CALLER = 'your credentials';
 const loadLiveSnapshot = async (
   source: AwsSource
 ): Promise<AccountRegionSnapshot> => {
+  // The Lambda's retries and socket timeouts: a hung connection fails the
+  // command instead of hanging it.
   const base = {
-    region: source.region,
-    retryMode: 'adaptive',
-    maxAttempts: 10,
+    ...sdkClientConfig(source.region),
     ...(source.profile ? { profile: source.profile } : {}),
-  } as const;
+  };
   const sts = new STSClient(base);
   const credentials = source.roleArn
     ? assumedRoleCredentials(sts, source.roleArn, 'vpce-guard-cli', CALLER)

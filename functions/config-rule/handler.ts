@@ -5,13 +5,13 @@ import { STSClient } from '@aws-sdk/client-sts';
 import middy from '@middy/core';
 import { findRule } from '../../rules/index.js';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../shared/asff.js';
+import { sdkClientConfig } from '../shared/client-config.js';
 import {
   assumedRoleCredentials,
   executionRoleArn,
 } from '../shared/credentials.js';
 import { VpceGuardError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
-import { ruleClientConfig } from './client-config.js';
 import { type LoggedContext, logInvocation } from './log-invocation.js';
 import {
   type AccountClients,
@@ -25,7 +25,7 @@ import {
 const RULE_ID = process.env.RULE_ID;
 const FUNCTION_REGION = process.env.AWS_REGION;
 // Adaptive retries and socket timeouts: see client-config.ts.
-const CLIENT_CONFIG = ruleClientConfig(FUNCTION_REGION);
+const CLIENT_CONFIG = sdkClientConfig(FUNCTION_REGION);
 const FUNCTION_ROLE = 'the function role';
 // Where docs/runbooks/ is published; infra sets it, findings link to it.
 const RUNBOOK_BASE_URL =
@@ -63,7 +63,7 @@ const clientsFor = async (target: AccountTarget): Promise<AccountClients> => {
       FUNCTION_ROLE
     );
     const config = {
-      ...ruleClientConfig(target.region),
+      ...sdkClientConfig(target.region),
       credentials,
     };
     clients = {

@@ -8,7 +8,7 @@
  * same finding Ids.
  *
  * The clients are built from the handler's own configuration
- * (functions/config-rule/client-config.ts): adaptive retries, 10 attempts,
+ * (functions/shared/client-config.ts): adaptive retries, 10 attempts,
  * and its socket timeouts, cut to {@link SHORT_TIMEOUT_MS} so that a hung
  * attempt costs a second rather than the production 15 s.
  */
@@ -25,15 +25,15 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
-  HTTP_HANDLER_OPTIONS,
-  MAX_ATTEMPTS,
-  ruleClientConfig,
-} from '../../functions/config-rule/client-config.js';
-import {
   type AccountClients,
   type RuleRunResult,
   runConfigRule,
 } from '../../functions/config-rule/run-config-rule.js';
+import {
+  HTTP_HANDLER_OPTIONS,
+  MAX_ATTEMPTS,
+  sdkClientConfig,
+} from '../../functions/shared/client-config.js';
 import {
   AccessDeniedError,
   AwsCallError,
@@ -165,7 +165,7 @@ const casesOf = (landscape: Landscape): Case[] => {
 
 /** Client settings: the handler's, with short timeouts, and overrides. */
 const testClientConfig = (overrides: { maxAttempts?: number } = {}) => ({
-  ...ruleClientConfig(undefined),
+  ...sdkClientConfig(undefined),
   requestHandler: withShortTimeouts(HTTP_HANDLER_OPTIONS, SHORT_TIMEOUT_MS),
   ...overrides,
 });
@@ -605,7 +605,7 @@ describe('the Lambda flow under injected faults', () => {
       expect(connectionTimeout).toBeGreaterThan(0);
       expect(connectionTimeout).toBeLessThan(requestTimeout);
       expect(worstCase).toBeLessThan(LAMBDA_TIMEOUT_MS);
-      expect(ruleClientConfig(REGION)).toEqual({
+      expect(sdkClientConfig(REGION)).toEqual({
         region: REGION,
         retryMode: 'adaptive',
         maxAttempts: MAX_ATTEMPTS,

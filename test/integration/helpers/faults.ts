@@ -25,7 +25,7 @@ import type {
   DeserializeMiddleware,
   MetadataBearer,
 } from '@smithy/types';
-import type { HttpHandlerOptions } from '../../../functions/config-rule/client-config.js';
+import type { HttpHandlerOptions } from '../../../functions/shared/client-config.js';
 
 /**
  * Faults a retry should absorb: EC2 `RequestLimitExceeded` (503), Config

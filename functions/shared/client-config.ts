@@ -1,8 +1,8 @@
 /**
- * The AWS SDK settings of every client the Lambda rule creates. The clients
- * themselves are created once per container, in `handler.ts` only; this
- * module holds just the settings, so that the integration tests build their
- * clients (with injected faults) exactly as the handler does.
+ * The AWS SDK settings of every client vpce-guard creates: the Lambda rule's
+ * (created once per container, in `handler.ts`) and the CLI's live loads.
+ * This module holds just the settings, so that the integration tests build
+ * their clients (with injected faults) exactly as the handler does.
  */
 
 /**
@@ -54,7 +54,7 @@ interface HttpHandlerOptions {
 }
 
 /** The configuration of one SDK client of the Lambda rule. */
-interface RuleClientConfig {
+interface SdkClientConfig {
   readonly region: string | undefined;
   readonly retryMode: 'adaptive';
   readonly maxAttempts: number;
@@ -69,12 +69,12 @@ interface RuleClientConfig {
  *   environment (`AWS_REGION`)
  * @returns a fresh object: each client builds its own HTTP handler from it
  */
-const ruleClientConfig = (region: string | undefined): RuleClientConfig => ({
+const sdkClientConfig = (region: string | undefined): SdkClientConfig => ({
   region,
   retryMode: 'adaptive',
   maxAttempts: MAX_ATTEMPTS,
   requestHandler: { ...HTTP_HANDLER_OPTIONS },
 });
 
-export type { HttpHandlerOptions, RuleClientConfig };
-export { HTTP_HANDLER_OPTIONS, MAX_ATTEMPTS, ruleClientConfig };
+export type { HttpHandlerOptions, SdkClientConfig };
+export { HTTP_HANDLER_OPTIONS, MAX_ATTEMPTS, sdkClientConfig };
