@@ -68,6 +68,13 @@ const RESOURCE_KEYS = new Set([
   'aws:resourceaccount',
   's3:resourceaccount',
 ]);
+// Keys whose request value is a set: AWS requires ForAnyValue:/ForAllValues:
+// on them, and an operator without one matches no request that carries the
+// key (iam-simulate evaluates it so too).
+const MULTIVALUED_KEYS = new Set([
+  'aws:principalorgpaths',
+  'aws:resourceorgpaths',
+]);
 const POSITIVE = new Set([
   'StringEquals',
   'StringEqualsIgnoreCase',
@@ -234,6 +241,15 @@ const idleReason = (clause: ConditionClause, scope: Scope): string => {
   return `${clause.keyName} restricts nothing`;
 };
 
+/**
+ * True for a clause on a multivalued key (`aws:PrincipalOrgPaths`,
+ * `aws:ResourceOrgPaths`) without a set operator: it is false for every
+ * request that carries the key, so a Deny using it spares every principal
+ * (or resource) in an organization.
+ */
+const needsSetOperator = (clause: ConditionClause): boolean =>
+  MULTIVALUED_KEYS.has(clause.key) && clause.qualifier === undefined;
+
 /** True when the Deny clause is true for every outside request. */
 const holdsForEveryOutsideRequest = (
   clause: ConditionClause,
@@ -248,6 +264,7 @@ const holdsForEveryOutsideRequest = (
   if (!NEGATED.has(clause.baseOperator) || clause.qualifier === 'ForAnyValue') {
     return false;
   }
+  if (needsSetOperator(clause)) return false;
   return pinsPrincipal(clause, scope) || pinsResource(clause, scope);
 };
 
@@ -302,11 +319,13 @@ const appliesToEveryOutsider = (spec: PrincipalSpec, scope: Scope): boolean => {
 };
 
 /**
- * A Resource value is specific when it names something: an ARN whose
- * account field (where the service's ARNs have one) is literal and whose
- * resource part does not start with nothing but wildcards. `*`,
- * `arn:aws:s3:::*`, `arn:aws:s3:::*\/*` and `arn:aws:sqs:us-east-1:*:q` are
- * not; `arn:aws:s3:::logs-*` is.
+ * A Resource value is specific when it names something. An ARN with an
+ * account field names resources of that account when the field is literal,
+ * whatever its resource part (`arn:aws:sqs:us-east-1:111122223333:*` pins
+ * the account as `aws:ResourceAccount` would); an ARN without one (S3) names
+ * something when its resource part does not start with nothing but
+ * wildcards. `*`, `arn:aws:s3:::*`, `arn:aws:s3:::*\/*` and
+ * `arn:aws:sqs:us-east-1:*:q` are not specific; `arn:aws:s3:::logs-*` is.
  */
 const isSpecificResource = (pattern: string): boolean => {
   if (!hasWildcard(pattern)) return true;
@@ -314,10 +333,8 @@ const isSpecificResource = (pattern: string): boolean => {
   const fields = pattern.split(':');
   if (fields.length < 6) return false;
   const account = fields[4] ?? '';
-  if (hasWildcard(account)) return false;
-  const resourcePart = fields.slice(5).join(':');
-  const leading =
-    account === '' ? (resourcePart.split(/[/:]/)[0] ?? '') : resourcePart;
+  if (account !== '') return !hasWildcard(account);
+  const leading = fields.slice(5).join(':').split(/[/:]/)[0] ?? '';
   return /[^*?]/.test(leading);
 };
 

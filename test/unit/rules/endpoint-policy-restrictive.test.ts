@@ -385,6 +385,48 @@ describe('endpoint-policy-restrictive policies', () => {
       '#1 lets any principal reach any resource'
     );
   });
+
+  // Counter-examples of the policy fuzzer (README "Policy fuzzing"), through
+  // the rule: both were decided the other way before the fix.
+  it.each<[string, Json, string, string]>([
+    [
+      'Resource on the queues of one account (a literal account in the ARN)',
+      allowPolicy({ Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:*` }),
+      'COMPLIANT',
+      'Open names its resources',
+    ],
+    [
+      'a Deny on aws:PrincipalOrgPaths without a set operator',
+      {
+        Version: '2012-10-17',
+        Statement: [
+          ...(FULL_ACCESS.Statement as Json[]),
+          {
+            Sid: 'Perimeter',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: '*',
+            Resource: '*',
+            Condition: {
+              StringNotLike: { 'aws:PrincipalOrgPaths': `${ORG}/*` },
+            },
+          },
+        ],
+      },
+      'NON_COMPLIANT',
+      'Open grants full access',
+    ],
+  ])('reports a policy with %s as %s', (_name, policy, expected, why) => {
+    // Arrange
+    const parts = oneEndpoint({ type: 'Interface', service: 'sqs', policy });
+
+    // Act
+    const verdict = verdictOf(RULE, parts, 'vpce-1');
+
+    // Assert
+    expect(verdict.complianceType).toBe(expected);
+    expect(verdict.annotation).toContain(why);
+  });
 });
 
 describe('endpoint-policy-restrictive parameters', () => {
