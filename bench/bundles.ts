@@ -14,7 +14,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { BUNDLE_SETTINGS, HANDLER_ENTRY } from '../infra/bundle-settings.js';
+import {
+  BUNDLE_SETTINGS,
+  FUNCTION_NODE_OPTIONS,
+  HANDLER_ENTRY,
+} from '../infra/bundle-settings.js';
 import { rules } from '../rules/index.js';
 import { median, round } from './stats.js';
 
@@ -27,7 +31,12 @@ const IMPORT_RUNS = 5;
 interface BundleResult {
   readonly bundle: string;
   readonly bytes: number;
+  /** The linked source map beside the bundle. */
+  readonly mapBytes: number;
+  /** With the function's NODE_OPTIONS, as Lambda imports it. */
   readonly importMs: number;
+  /** The Node the import was timed on. */
+  readonly node: string;
 }
 
 /**
@@ -63,7 +72,13 @@ const importEnv = (ruleId: string): NodeJS.ProcessEnv => ({
 const importOnce = async (bundle: string, ruleId: string): Promise<number> => {
   const { stdout } = await run(
     process.execPath,
-    ['--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(bundle).href],
+    [
+      FUNCTION_NODE_OPTIONS,
+      '--input-type=module',
+      '-e',
+      IMPORT_SCRIPT,
+      pathToFileURL(bundle).href,
+    ],
     { env: importEnv(ruleId), timeout: 30_000 }
   );
   const ms = Number(stdout);
@@ -73,7 +88,7 @@ const importOnce = async (bundle: string, ruleId: string): Promise<number> => {
   return ms;
 };
 
-/** Builds the handler bundle as infra does; returns its path. */
+/** Builds the handler bundle as infra does; returns its path (its map is `<path>.map`). */
 const buildHandlerBundle = async (
   repoRoot: string,
   outDir: string
@@ -84,12 +99,14 @@ const buildHandlerBundle = async (
     entryPoints: [join(repoRoot, HANDLER_ENTRY)],
     outfile,
     bundle: true,
-    sourcemap: false,
+    sourcemap: BUNDLE_SETTINGS.sourceMap,
+    sourcesContent: BUNDLE_SETTINGS.sourcesContent,
     logLevel: 'warning',
     format: BUNDLE_SETTINGS.format,
     platform: BUNDLE_SETTINGS.platform,
     target: BUNDLE_SETTINGS.target,
     minify: BUNDLE_SETTINGS.minify,
+    keepNames: BUNDLE_SETTINGS.keepNames,
     mainFields: [...BUNDLE_SETTINGS.mainFields],
     external: [...BUNDLE_SETTINGS.external],
     banner: { js: BUNDLE_SETTINGS.banner },
@@ -106,6 +123,7 @@ const measureBundles = async (repoRoot: string): Promise<BundleResult[]> => {
   try {
     const bundle = await buildHandlerBundle(repoRoot, outDir);
     const bytes = statSync(bundle).size;
+    const mapBytes = statSync(`${bundle}.map`).size;
     const results: BundleResult[] = [];
     for (const rule of rules) {
       const times: number[] = [];
@@ -115,7 +133,9 @@ const measureBundles = async (repoRoot: string): Promise<BundleResult[]> => {
       results.push({
         bundle: rule.metadata.id,
         bytes,
+        mapBytes,
         importMs: round(median(times)),
+        node: process.version,
       });
     }
     return results;

@@ -9,12 +9,20 @@ import {
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Rule } from '../rules/model/rule.js';
-import { BUNDLE_SETTINGS, HANDLER_ENTRY } from './bundle-settings.js';
+import {
+  BUNDLE_SETTINGS,
+  FUNCTION_NODE_OPTIONS,
+  HANDLER_ENTRY,
+} from './bundle-settings.js';
 import { acknowledgeNag } from './nag.js';
 import type { DeploymentSettings } from './settings.js';
 
@@ -75,7 +83,7 @@ class RuleFunction extends Construct {
       projectRoot: repoRoot(),
       depsLockFilePath: join(repoRoot(), 'package-lock.json'),
       handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       // A 100x account inventory peaks near 200 MB (npm run bench); memory
       // also buys CPU for the evaluation.
@@ -87,16 +95,20 @@ class RuleFunction extends Construct {
         RULE_ID: rule.metadata.id,
         LOG_LEVEL: settings.logLevel,
         RUNBOOK_BASE_URL: settings.runbookBaseUrl,
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         ...props.environment,
       },
       bundling: {
         format: OutputFormat.ESM,
         target: BUNDLE_SETTINGS.target,
         minify: BUNDLE_SETTINGS.minify,
+        keepNames: BUNDLE_SETTINGS.keepNames,
         mainFields: [...BUNDLE_SETTINGS.mainFields],
         banner: BUNDLE_SETTINGS.banner,
         externalModules: [...BUNDLE_SETTINGS.external],
-        sourceMap: false,
+        sourceMap: BUNDLE_SETTINGS.sourceMap,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: BUNDLE_SETTINGS.sourcesContent,
       },
       // Config invokes asynchronously: Lambda retries twice, then the event
       // lands in the queue instead of disappearing.
@@ -108,7 +120,7 @@ class RuleFunction extends Construct {
     acknowledgeNag(
       this.function,
       'AwsSolutions-L1',
-      'nodejs22.x is the runtime the project targets and tests (DESIGN.md); a runtime upgrade is a deliberate change, not a deploy-time default.'
+      'nodejs24.x is the runtime the project targets and the Node its tests run on (.ci/run); a runtime upgrade is a deliberate change, not a deploy-time default.'
     );
     acknowledgeNag(
       this.deadLetters,

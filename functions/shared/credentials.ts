@@ -29,17 +29,19 @@ const executionRoleArn = (
  *
  * @param sts - created once per container by the caller
  * @param caller - who assumes the role, for the AccessDenied message
+ * @param now - the clock, in epoch milliseconds (injected by tests)
  */
 const assumedRoleCredentials = (
   sts: STSClient,
   roleArn: string,
   sessionName: string,
-  caller: string
+  caller: string,
+  now: () => number = Date.now
 ): AwsCredentialIdentityProvider => {
   let cached: AwsCredentialIdentity | undefined;
   return async () => {
     const expires = cached?.expiration?.getTime() ?? 0;
-    if (cached && expires - Date.now() > REFRESH_MARGIN_MS) return cached;
+    if (cached && expires - now() > REFRESH_MARGIN_MS) return cached;
     let response: AssumeRoleCommandOutput;
     try {
       response = await sts.send(

@@ -9,7 +9,7 @@ const ruleIds = rules.map((rule) => rule.metadata.id);
 const ruleCases = rules.map((rule) => [rule.metadata.id, rule] as const);
 
 describe('AccountStack', () => {
-  it('has one function per rule, ESM on nodejs22.x arm64, selected by RULE_ID', () => {
+  it('has one function per rule, ESM on nodejs24.x arm64 with source maps on, selected by RULE_ID', () => {
     // Arrange
     const { account } = synthesize();
 
@@ -30,11 +30,30 @@ describe('AccountStack', () => {
     ).toEqual([...ruleIds].sort());
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
+        Environment: {
+          Variables: { NODE_OPTIONS: '--enable-source-maps' },
+        },
       });
     }
+  });
+
+  it('runs every Lambda function of every stack on nodejs24.x', () => {
+    // Arrange
+    const { account, organization, memberRole } = synthesize();
+
+    // Act
+    const runtimes = [account, organization, memberRole].flatMap((template) =>
+      Object.values(resourcesOf(template, 'AWS::Lambda::Function')).map(
+        (fn) => fn.Properties.Runtime
+      )
+    );
+
+    // Assert
+    expect(runtimes.length).toBeGreaterThan(0);
+    expect(new Set(runtimes)).toEqual(new Set(['nodejs24.x']));
   });
 
   it.each(ruleCases)(

@@ -8,12 +8,19 @@
  * same finding Ids.
  *
  * The clients are built from the handler's own configuration
- * (functions/shared/client-config.ts): adaptive retries, 10 attempts,
- * and its socket timeouts, cut to {@link SHORT_TIMEOUT_MS} so that a hung
- * attempt costs a second rather than the production 15 s.
+ * (functions/shared/client-config.ts): adaptive retries and 10 attempts.
+ * Nothing here depends on how fast the machine is: a hung attempt is
+ * injected as the TimeoutError the HTTP handler raises when its timer
+ * expires, the test clients run no socket timers of their own (a slow moto
+ * on a busy machine must not become a fault) and no retry waits
+ * (helpers/faults.ts retryWithoutWaiting), and the cases of one test run
+ * one after the other. That the production handler does raise that error
+ * on a connection that never answers is shown once, against a server that
+ * never answers, so no timer races anything.
  */
 import {
   ConfigServiceClient,
+  DescribeConfigRulesCommand,
   type PutEvaluationsCommandInput,
 } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -42,12 +49,15 @@ import {
 import { createLogger } from '../../functions/shared/logger.js';
 import { ruleNamed } from '../helpers/factories.js';
 import {
+  actionHeader,
   type Fault,
   FaultInjector,
   FaultServer,
+  requestTimeoutError,
+  retryWithoutWaiting,
   TRANSIENT_FAULTS,
   type TransientFault,
-  withShortTimeouts,
+  withoutTimers,
 } from './helpers/faults.js';
 import { buildLandscape, type Landscape } from './helpers/landscape.js';
 import { resetMoto } from './helpers/moto.js';
@@ -59,9 +69,6 @@ const PRINCIPAL = 'arn:aws:iam::123456789012:role/vpce-guard-member';
 const SUBNET_RULE = 'private-subnet-gateway-endpoints';
 const PUT_EVALUATIONS = 'ConfigService:PutEvaluations';
 const IMPORT_FINDINGS = 'SecurityHub:BatchImportFindings';
-
-/** What a hung attempt costs the tests; production waits 15 s. */
-const SHORT_TIMEOUT_MS = 500;
 
 /** The Lambda function's timeout (infra/rule-function.ts). */
 const LAMBDA_TIMEOUT_MS = 5 * 60 * 1000;
@@ -163,12 +170,31 @@ const casesOf = (landscape: Landscape): Case[] => {
   ];
 };
 
-/** Client settings: the handler's, with short timeouts, and overrides. */
-const testClientConfig = (overrides: { maxAttempts?: number } = {}) => ({
-  ...sdkClientConfig(undefined),
-  requestHandler: withShortTimeouts(HTTP_HANDLER_OPTIONS, SHORT_TIMEOUT_MS),
-  ...overrides,
-});
+/**
+ * Client settings: the handler's, without socket timers and without retry
+ * waits (see retryWithoutWaiting), and overrides.
+ */
+const testClientConfig = (overrides: { maxAttempts?: number } = {}) => {
+  const config = { ...sdkClientConfig(undefined), ...overrides };
+  return {
+    ...config,
+    requestHandler: withoutTimers(HTTP_HANDLER_OPTIONS),
+    retryStrategy: retryWithoutWaiting(config.maxAttempts),
+  };
+};
+
+/** Runs the cases one after the other: moto is one process, and a pile of
+ * concurrent cases only makes every answer slower. */
+const runEach = async <T>(
+  items: readonly T[],
+  run: (item: T, index: number) => Promise<RuleRunResult>
+): Promise<RuleRunResult[]> => {
+  const results: RuleRunResult[] = [];
+  for (const [index, item] of items.entries()) {
+    results.push(await run(item, index));
+  }
+  return results;
+};
 
 /**
  * Runs one case with fresh clients (a fresh container: its own retry
@@ -294,11 +320,11 @@ describe('the Lambda flow under injected faults', () => {
       ],
     });
     cases = casesOf(landscape);
-    const results = await Promise.all(cases.map((c) => runCase(c)));
+    const results = await runEach(cases, (c) => runCase(c));
     for (const [i, result] of results.entries()) {
       baseline.set(caseName(cases[i] as Case), reported(result));
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await server.close();
@@ -349,8 +375,8 @@ describe('the Lambda flow under injected faults', () => {
         );
 
         // Act
-        const results = await Promise.all(
-          cases.map((c, i) => runCase(c, injectors[i]))
+        const results = await runEach(cases, (c, i) =>
+          runCase(c, injectors[i])
         );
 
         // Assert
@@ -586,6 +612,42 @@ describe('the Lambda flow under injected faults', () => {
   });
 
   describe('the production client settings', () => {
+    it('time out on a connection that never answers with the very error the injector raises', async () => {
+      // Arrange: a client with the production settings but a short request
+      // timeout as its only timer, pointed at a server that never answers:
+      // the timer always wins, whatever the machine's speed.
+      const requestTimeout = 200;
+      const client = new ConfigServiceClient({
+        ...sdkClientConfig(REGION),
+        endpoint: `http://127.0.0.1:${await server.port()}`,
+        maxAttempts: 1,
+        requestHandler: {
+          ...withoutTimers(HTTP_HANDLER_OPTIONS),
+          requestTimeout,
+        },
+      });
+      client.middlewareStack.add(
+        (next) => (args) => {
+          const request = args.request as { headers: Record<string, string> };
+          Object.assign(request.headers, actionHeader({ action: 'hang' }));
+          return next(args);
+        },
+        { step: 'build', name: 'askForSilence' }
+      );
+      const injected = requestTimeoutError(requestTimeout);
+
+      // Act
+      const call = client.send(new DescribeConfigRulesCommand({}));
+
+      // Assert
+      await expect(call).rejects.toMatchObject({
+        name: injected.name,
+        code: 'ETIMEDOUT',
+        message: injected.message,
+      });
+      client.destroy();
+    });
+
     it('bound every attempt, so a dead endpoint fails the call well inside the Lambda timeout', () => {
       // Arrange
       const { connectionTimeout, requestTimeout, socketTimeout } =

@@ -77,7 +77,10 @@ const stopChild = async (child: ChildProcess, graceMs = 5_000) => {
 };
 
 const HOST = '127.0.0.1';
-const STARTUP_TIMEOUT_MS = 30_000;
+// Deadlines that only catch a moto that will never come up: on a busy
+// machine its Python start-up alone can take tens of seconds.
+const STARTUP_TIMEOUT_MS = 300_000;
+const PROBE_TIMEOUT_MS = 30_000;
 const POLL_INTERVAL_MS = 150;
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
@@ -114,7 +117,7 @@ const tail = (file: string, lines = 40): string => {
 const answers = async (endpoint: string): Promise<boolean> => {
   try {
     const response = await fetch(`${endpoint}/moto-api/`, {
-      signal: AbortSignal.timeout(2_000),
+      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     });
     await response.arrayBuffer();
     return response.ok;

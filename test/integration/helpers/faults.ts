@@ -1,10 +1,18 @@
 /**
- * Fault injection for integration tests: an SDK middleware that sends a
- * share of a client's HTTP attempts to a loopback "fault server" instead of
- * moto. The server answers as a failing AWS service would (throttling, 500,
- * AccessDenied, a 200 with rejected items), resets the connection, or never
- * answers, so every fault travels through the real Node HTTP handler, the
- * SDK's deserializers and its retry strategy exactly as a real one would.
+ * Fault injection for integration tests: an SDK middleware that decides,
+ * per HTTP attempt, whether the attempt fails and how.
+ *
+ * - Answers a failing AWS service gives (throttling, 500, AccessDenied, a
+ *   200 with rejected items) and connection resets come from a loopback
+ *   "fault server" the attempt is redirected to, so they travel through the
+ *   real Node HTTP handler, the SDK's deserializers and its retry strategy.
+ *   The server answers (or resets) at once: nothing waits on a timer.
+ * - A hung connection is not played by a server that stays silent until a
+ *   client timer fires: that races the timer against the machine's speed.
+ *   The middleware raises the very error the Node HTTP handler raises when
+ *   its `requestTimeout` expires ({@link requestTimeoutError}), at once.
+ *   That the production handler really raises it on a silent server is
+ *   shown once, against a server that never answers (fault-injection.test.ts).
  *
  * Which attempts fail is decided by a seeded PRNG per operation and attempt
  * number, so a seed gives the same faults run after run even though the
@@ -18,6 +26,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AdaptiveRetryStrategy } from '@smithy/core/retry';
 import type {
   AbsoluteLocation,
   DeserializeHandlerArguments,
@@ -25,7 +34,10 @@ import type {
   DeserializeMiddleware,
   MetadataBearer,
 } from '@smithy/types';
-import type { HttpHandlerOptions } from '../../../functions/shared/client-config.js';
+import {
+  HTTP_HANDLER_OPTIONS,
+  type HttpHandlerOptions,
+} from '../../../functions/shared/client-config.js';
 
 /**
  * Faults a retry should absorb: EC2 `RequestLimitExceeded` (503), Config
@@ -108,6 +120,11 @@ type ServerAction =
 
 /** The request header that carries the {@link ServerAction}, base64 JSON. */
 const ACTION_HEADER = 'x-vpce-guard-fault';
+
+/** The header that asks the fault server for `action`. */
+const actionHeader = (action: ServerAction): Record<string, string> => ({
+  [ACTION_HEADER]: Buffer.from(JSON.stringify(action)).toString('base64'),
+});
 
 const HOST = '127.0.0.1';
 
@@ -290,6 +307,8 @@ const serverAction = (
     case 'connection-reset':
       return { action: 'reset' };
     case 'timeout':
+      // Raised by the injector itself (requestTimeoutError); kept for the
+      // test that shows the real handler timing out on a silent server.
       return { action: 'hang' };
     case 'rejected-item':
       return rejectedItemAnswer(operation, input);
@@ -353,10 +372,13 @@ class FaultInjector {
   /**
    * @param server - where failing attempts are sent
    * @param plan - which attempts fail
+   * @param requestTimeoutMs - the `requestTimeout` a hung attempt is
+   *   reported to have exceeded (production's, by default)
    */
   public constructor(
     private readonly server: FaultServer,
-    private readonly plan: FaultPlan = {}
+    private readonly plan: FaultPlan = {},
+    private readonly requestTimeoutMs = HTTP_HANDLER_OPTIONS.requestTimeout
   ) {}
 
   /** Every attempt so far, in the order they were made. */
@@ -421,6 +443,9 @@ class FaultInjector {
           ).statusCode;
           return answer;
         }
+        if (fault === 'timeout') {
+          throw requestTimeoutError(this.requestTimeoutMs);
+        }
         const action = serverAction(fault, operation, args.input);
         const request = args.request as WireRequest;
         const redirected: WireRequest = {
@@ -428,12 +453,7 @@ class FaultInjector {
           protocol: 'http:',
           hostname: HOST,
           port: await this.server.port(),
-          headers: {
-            ...request.headers,
-            [ACTION_HEADER]: Buffer.from(JSON.stringify(action)).toString(
-              'base64'
-            ),
-          },
+          headers: { ...request.headers, ...actionHeader(action) },
         };
         return next({ ...args, request: redirected });
       },
@@ -469,20 +489,55 @@ class FaultInjector {
 }
 
 /**
- * The production HTTP handler options with every timeout they set cut to
- * `ms`, so a hung attempt costs the test `ms` instead of seconds. A timeout
- * production does not set stays unset: if production had none, a hang would
- * hang the test too.
+ * The error `@smithy/node-http-handler` rejects an attempt with when no
+ * response arrives within `requestTimeout` and `throwOnRequestTimeout` is
+ * set (its `setRequestTimeout`): a `TimeoutError` with code `ETIMEDOUT`,
+ * which the retry strategy classifies as transient.
+ *
+ * @param requestTimeoutMs - the client's configured `requestTimeout`
  */
-const withShortTimeouts = (
-  options: HttpHandlerOptions,
-  ms: number
-): HttpHandlerOptions => ({
+const requestTimeoutError = (requestTimeoutMs: number): Error =>
+  Object.assign(
+    new Error(
+      `@smithy/node-http-handler - [ERROR] a request has exceeded the configured ${requestTimeoutMs} ms requestTimeout.`
+    ),
+    { name: 'TimeoutError', code: 'ETIMEDOUT' }
+  );
+
+/**
+ * The HTTP handler options of a test client: production's, with the
+ * socket timers switched off. Under load, moto itself may take seconds to
+ * answer, and a timer would turn that slowness into a fault nobody
+ * injected; hung attempts are injected as {@link requestTimeoutError}
+ * instead. `throwOnRequestTimeout` stays as production sets it.
+ */
+const withoutTimers = (options: HttpHandlerOptions): HttpHandlerOptions => ({
   ...options,
-  ...(options.connectionTimeout > 0 ? { connectionTimeout: ms } : {}),
-  ...(options.requestTimeout > 0 ? { requestTimeout: ms } : {}),
-  ...(options.socketTimeout > 0 ? { socketTimeout: ms } : {}),
+  connectionTimeout: 0,
+  requestTimeout: 0,
+  socketTimeout: 0,
 });
+
+/**
+ * The production retry strategy (adaptive: the standard strategy's error
+ * classes, attempt limit and retry quota, behind a client-side rate
+ * limiter) with every wait taken out: backoff 0 ms and a rate limiter that
+ * never holds a request back. The waits are production tuning, checked by
+ * arithmetic in fault-injection.test.ts; in a test they are wall-clock time
+ * on a shared machine, and what is tested is which failures are retried
+ * and what is reported in the end.
+ *
+ * @param maxAttempts - attempts per call, the first one included
+ */
+const retryWithoutWaiting = (maxAttempts: number): AdaptiveRetryStrategy =>
+  new AdaptiveRetryStrategy(maxAttempts, {
+    maxAttempts,
+    backoff: { computeNextBackoffDelay: () => 0, setDelayBase: () => {} },
+    rateLimiter: {
+      getSendToken: async () => {},
+      updateClientSendingRate: () => {},
+    },
+  });
 
 export type {
   Attempt,
@@ -491,6 +546,15 @@ export type {
   FaultPlan,
   PermanentFault,
   ScriptedFault,
+  ServerAction,
   TransientFault,
 };
-export { FaultInjector, FaultServer, TRANSIENT_FAULTS, withShortTimeouts };
+export {
+  actionHeader,
+  FaultInjector,
+  FaultServer,
+  requestTimeoutError,
+  retryWithoutWaiting,
+  TRANSIENT_FAULTS,
+  withoutTimers,
+};

@@ -9,12 +9,16 @@ import { AccessDeniedError } from '../../../functions/shared/errors.js';
 
 const sts = mockClient(STSClient);
 
+// The tests' clock: credentials expire relative to it, never to the wall.
+const NOW = Date.parse('2026-11-23T10:00:00.000Z');
+const clock = () => NOW;
+
 const credentialsExpiringIn = (ms: number) => ({
   Credentials: {
     AccessKeyId: 'ASIAEXAMPLE',
     SecretAccessKey: 'secret',
     SessionToken: 'token',
-    Expiration: new Date(Date.now() + ms),
+    Expiration: new Date(NOW + ms),
   },
 });
 
@@ -42,7 +46,8 @@ describe('assumedRoleCredentials', () => {
       new STSClient({ region: 'us-east-1' }),
       'arn:aws:iam::111122223333:role/Member',
       'vpce-guard-test',
-      'the function role'
+      'the function role',
+      clock
     );
 
     // Act
@@ -67,7 +72,8 @@ describe('assumedRoleCredentials', () => {
       new STSClient({ region: 'us-east-1' }),
       'arn:aws:iam::111122223333:role/Member',
       's',
-      'the function role'
+      'the function role',
+      clock
     );
 
     // Act
@@ -90,7 +96,8 @@ describe('assumedRoleCredentials', () => {
       new STSClient({ region: 'us-east-1' }),
       'arn:aws:iam::111122223333:role/Member',
       's',
-      'the function role'
+      'the function role',
+      clock
     );
 
     // Act and Assert

@@ -282,7 +282,10 @@ describe('loadSnapshotFromEc2 VPC attributes', () => {
         const vpcId = input.VpcId ?? '';
         inFlight.set(vpcId, (inFlight.get(vpcId) ?? 0) + 1);
         mostVpcs = Math.max(mostVpcs, inFlight.size);
-        await new Promise((resolve) => setTimeout(resolve, 2));
+        // Hold the call until every call that could start has started:
+        // setImmediate runs after the pending promise jobs, whatever the
+        // machine's speed.
+        await new Promise((resolve) => setImmediate(resolve));
         const left = (inFlight.get(vpcId) ?? 1) - 1;
         if (left === 0) inFlight.delete(vpcId);
         else inFlight.set(vpcId, left);

@@ -34,5 +34,5 @@ describe('endpoint-policy-restrictive against iam-simulate, with a trusted set',
     expect(tally.restrictive).toBeGreaterThan(total / 5);
     expect(tally.open).toBeGreaterThan(total / 5);
     expect(tally.open - tally.documented).toBeGreaterThan(tally.open / 4);
-  }, 120_000);
+  });
 });

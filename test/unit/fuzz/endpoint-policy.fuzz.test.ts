@@ -42,7 +42,7 @@ describe('endpoint-policy-restrictive against iam-simulate, no trusted set', () 
     expect(tally.restrictive).toBeGreaterThan(total / 5);
     expect(tally.open).toBeGreaterThan(total / 5);
     expect(tally.open - tally.documented).toBeGreaterThan(tally.open / 4);
-  }, 120_000);
+  });
 });
 
 describe('the AGPL boundary', () => {
