@@ -4,7 +4,6 @@
  * the snapshot schema accepts.
  */
 import type {
-  AccountRegionSnapshot,
   Ec2IpPermission,
   Ec2PrefixList,
   Ec2Route,
@@ -15,7 +14,58 @@ import type {
   Ec2Vpc,
   Ec2VpcAttributes,
   Ec2VpcEndpoint,
-} from '../rules/model/snapshot.js';
+} from '../functions/formats/snapshot-schema.js';
+
+/** `T` with the keys `K` present: the bench writes complete resources. */
+type With<T, K extends keyof T> = T & {
+  readonly [P in K]-?: NonNullable<T[P]>;
+};
+
+/** A generated endpoint: its policy is always JSON text or absent. */
+type GeneratedEndpoint = With<
+  Ec2VpcEndpoint,
+  'VpcEndpointId' | 'VpcEndpointType' | 'VpcId' | 'ServiceName' | 'State'
+> & { PolicyDocument?: string };
+
+/**
+ * A generated account-region: a snapshot whose resources carry every field
+ * the rules read, so the bench can recreate it in moto field by field.
+ */
+interface Landscape {
+  readonly AccountId: string;
+  readonly Region: string;
+  readonly Partition: string;
+  readonly Vpcs: readonly With<Ec2Vpc, 'VpcId' | 'CidrBlock'>[];
+  readonly VpcAttributes: readonly With<
+    Ec2VpcAttributes,
+    'VpcId' | 'EnableDnsSupport' | 'EnableDnsHostnames'
+  >[];
+  readonly Subnets: readonly With<
+    Ec2Subnet,
+    | 'SubnetId'
+    | 'VpcId'
+    | 'CidrBlock'
+    | 'AvailabilityZone'
+    | 'AvailabilityZoneId'
+  >[];
+  readonly RouteTables: readonly With<
+    Ec2RouteTable,
+    'RouteTableId' | 'VpcId' | 'Routes' | 'Associations'
+  >[];
+  readonly VpcEndpoints: readonly GeneratedEndpoint[];
+  readonly PrefixLists: readonly With<
+    Ec2PrefixList,
+    'PrefixListId' | 'PrefixListName' | 'Cidrs'
+  >[];
+  readonly ServiceDetails: readonly With<
+    Ec2ServiceDetail,
+    'ServiceName' | 'ServiceType'
+  >[];
+  readonly SecurityGroups: readonly With<
+    Ec2SecurityGroup,
+    'GroupId' | 'VpcId' | 'IpPermissions'
+  >[];
+}
 
 /** How many resources of each kind a landscape holds. */
 interface LandscapeSize {
@@ -121,7 +171,7 @@ const pickPolicy = (random: () => number, service: string): unknown => {
 const serviceDetail = (
   service: string,
   types: readonly string[]
-): Ec2ServiceDetail => ({
+): Landscape['ServiceDetails'][number] => ({
   ServiceName: serviceName(service),
   ServiceType: types.map((ServiceType) => ({ ServiceType })),
   AvailabilityZoneIds: AZS.map((az) => az.id),
@@ -153,21 +203,18 @@ const route = (destination: Partial<Ec2Route>, target: Partial<Ec2Route>) =>
  * gateway and interface endpoints with a mix of policies, and security
  * groups with and without HTTPS ingress.
  */
-const generateLandscape = (
-  size: LandscapeSize,
-  seed: number
-): AccountRegionSnapshot => {
+const generateLandscape = (size: LandscapeSize, seed: number): Landscape => {
   const random = mulberry32(seed);
   const chance = (p: number): boolean => random() < p;
   const pick = <T>(items: readonly T[]): T =>
     items[Math.floor(random() * items.length)] as T;
 
-  const vpcs: Ec2Vpc[] = [];
-  const attributes: Ec2VpcAttributes[] = [];
-  const subnets: Ec2Subnet[] = [];
-  const routeTables: Ec2RouteTable[] = [];
-  const endpoints: Ec2VpcEndpoint[] = [];
-  const groups: Ec2SecurityGroup[] = [];
+  const vpcs: Landscape['Vpcs'][number][] = [];
+  const attributes: Landscape['VpcAttributes'][number][] = [];
+  const subnets: Landscape['Subnets'][number][] = [];
+  const routeTables: Landscape['RouteTables'][number][] = [];
+  const endpoints: GeneratedEndpoint[] = [];
+  const groups: Landscape['SecurityGroups'][number][] = [];
   const used = new Set<string>();
   let counter = 0;
   const next = (prefix: string): string => hexId(prefix, ++counter);
@@ -405,7 +452,7 @@ const generateLandscape = (
     }
   }
 
-  const prefixLists: Ec2PrefixList[] = [
+  const prefixLists: Landscape['PrefixLists'][number][] = [
     {
       PrefixListId: S3_PL,
       PrefixListName: serviceName('s3'),
@@ -423,7 +470,7 @@ const generateLandscape = (
       Cidrs: ['3.218.180.0/22', '35.71.64.0/22', '52.94.0.0/22'],
     },
   ];
-  const serviceDetails: Ec2ServiceDetail[] = [
+  const serviceDetails: Landscape['ServiceDetails'][number][] = [
     serviceDetail('s3', ['Gateway']),
     serviceDetail('s3', ['Interface']),
     serviceDetail('dynamodb', ['Gateway']),
@@ -447,5 +494,5 @@ const generateLandscape = (
   };
 };
 
-export type { LandscapeSize };
+export type { Landscape, LandscapeSize };
 export { generateLandscape, mulberry32 };

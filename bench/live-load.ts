@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { CallCounter, countCalls } from '../functions/shared/call-counter.js';
 import { loadSnapshotFromEc2 } from '../functions/shared/ec2-inventory.js';
-import type { AccountRegionSnapshot } from '../rules/model/snapshot.js';
+import type { Landscape } from './landscape.js';
 import {
   AWS_PAGE_SIZES,
   type Ec2Operation,
@@ -188,7 +188,7 @@ const operationOf = (counted: string): string =>
 const measureLiveLoad = async (
   moto: MotoServer,
   name: string,
-  landscape: AccountRegionSnapshot
+  landscape: Landscape
 ): Promise<LiveLoadResult> => {
   await moto.reset();
   const populateStart = performance.now();

@@ -31,11 +31,8 @@ import {
   type ResourceType,
   type TagSpecification,
 } from '@aws-sdk/client-ec2';
-import type {
-  AccountRegionSnapshot,
-  Ec2RouteTable,
-  Ec2Tags,
-} from '../rules/model/snapshot.js';
+import type { Ec2Tags } from '../functions/formats/snapshot-schema.js';
+import type { Landscape } from './landscape.js';
 
 /** Maps the landscape's ids to the ids moto gave the same resources. */
 class IdMap {
@@ -74,7 +71,7 @@ const tagSpecifications = (
       ];
 
 /** The landscape's resources of one VPC. */
-const partOfVpc = (snapshot: AccountRegionSnapshot, vpcId: string) => ({
+const partOfVpc = (snapshot: Landscape, vpcId: string) => ({
   attributes: snapshot.VpcAttributes.find((a) => a.VpcId === vpcId),
   subnets: snapshot.Subnets.filter((s) => s.VpcId === vpcId),
   routeTables: snapshot.RouteTables.filter((t) => t.VpcId === vpcId),
@@ -82,13 +79,13 @@ const partOfVpc = (snapshot: AccountRegionSnapshot, vpcId: string) => ({
   endpoints: snapshot.VpcEndpoints.filter((e) => e.VpcId === vpcId),
 });
 
-const isMain = (table: Ec2RouteTable): boolean =>
+const isMain = (table: Landscape['RouteTables'][number]): boolean =>
   table.Associations.some((association) => association.Main);
 
 /** Creates one VPC and everything in it; records the new ids in `ids`. */
 const populateVpc = async (
   ec2: EC2Client,
-  snapshot: AccountRegionSnapshot,
+  snapshot: Landscape,
   landscapeVpcId: string,
   ids: IdMap
 ): Promise<void> => {
@@ -324,7 +321,7 @@ const populateVpc = async (
  */
 const populateMoto = async (
   ec2: EC2Client,
-  snapshot: AccountRegionSnapshot
+  snapshot: Landscape
 ): Promise<void> => {
   const ids = new IdMap();
   for (const vpc of snapshot.Vpcs) {

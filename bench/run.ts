@@ -14,9 +14,8 @@
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { validateAccountRegion } from '../functions/shared/snapshot-loader.js';
+import { readAccountRegion } from '../functions/formats/snapshot.js';
 import { rules } from '../rules/index.js';
-import { buildInventory } from '../rules/model/inventory.js';
 import { generateLandscape, type LandscapeSize } from './landscape.js';
 import { round } from './stats.js';
 
@@ -42,8 +41,7 @@ const runCase = (name: string): void => {
   const text = JSON.stringify(generateLandscape(sizeOf(name), SEED));
 
   const parseStart = performance.now();
-  const snapshot = validateAccountRegion(JSON.parse(text), `bench-${name}`);
-  const inventory = buildInventory(snapshot);
+  const inventory = readAccountRegion(JSON.parse(text), `bench-${name}`);
   const snapshotParseMs = performance.now() - parseStart;
 
   const prepared = rules.map((rule) => rule.prepare({}));

@@ -1,10 +1,11 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { RegionError, regionFacts } from '../functions/formats/partitions.js';
+import type { AccountRegionSnapshot } from '../functions/formats/snapshot-schema.js';
 import { sdkClientConfig } from '../functions/shared/client-config.js';
 import { assumedRoleCredentials } from '../functions/shared/credentials.js';
 import { loadSnapshotFromEc2 } from '../functions/shared/ec2-inventory.js';
-import { toAwsCallError } from '../functions/shared/errors.js';
-import type { AccountRegionSnapshot } from '../rules/model/snapshot.js';
+import { InputError, toAwsCallError } from '../functions/shared/errors.js';
 
 /** Where `scan --region`/`snapshot` take their credentials from. */
 interface AwsSource {
@@ -48,8 +49,22 @@ const loadLiveSnapshot = async (
     );
   }
   const accountId = identity.Account ?? '';
-  // The partition comes from the caller's ARN, never assumed to be `aws`.
-  const partition = identity.Arn?.split(':')[1] ?? 'aws';
+  // The partition comes from the caller's ARN, never assumed to be `aws`;
+  // the SDK's partition table checks the Region against it.
+  let partition: string;
+  try {
+    partition = regionFacts(
+      source.region,
+      identity.Arn?.split(':')[1]
+    ).partition;
+  } catch (error) {
+    if (error instanceof RegionError) {
+      throw new InputError(`--region ${source.region}: ${error.message}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
   const ec2 = new EC2Client(config);
   try {
     return await loadSnapshotFromEc2(

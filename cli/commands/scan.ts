@@ -1,10 +1,19 @@
+import {
+  type AccountRegionLoad,
+  loadSnapshotFile,
+  readAccountRegion,
+} from '../../functions/formats/snapshot.js';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../../functions/shared/asff.js';
-import { loadSnapshotFile } from '../../functions/shared/snapshot-loader.js';
+import { AwsCallError } from '../../functions/shared/errors.js';
 import { InputError } from '../../rules/model/errors.js';
-import { buildInventory } from '../../rules/model/inventory.js';
-import type { Evaluation, RuleMetadata } from '../../rules/model/rule.js';
+import type { RuleMetadata } from '../../rules/model/rule.js';
 import { loadLiveSnapshot } from '../aws.js';
-import { evaluateAll, type SourcedInventory } from '../evaluate.js';
+import {
+  evaluateAll,
+  type ScanProblem,
+  type ScanResult,
+  type SourcedInventory,
+} from '../evaluate.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { writeReport } from '../output.js';
 import { renderAsff } from '../report/asff.js';
@@ -36,53 +45,71 @@ interface ScanOptions {
   readonly runbookBaseUrl?: string;
 }
 
-const toInventory = ({
-  source,
-  snapshot,
-}: {
-  source: string;
-  snapshot: Parameters<typeof buildInventory>[0];
-}): SourcedInventory => {
-  try {
-    return { source, inventory: buildInventory(snapshot) };
-  } catch (error) {
-    if (error instanceof InputError) {
-      throw new InputError(`${source}: ${error.message}`, { cause: error });
-    }
-    throw error;
-  }
-};
+/** The account-regions of a scan: those loaded, and those that could not be. */
+interface Loaded {
+  readonly inventories: SourcedInventory[];
+  readonly failed: ScanProblem[];
+}
 
-/** Several files may hold the same account-region; scanning it twice would double-count. */
-const rejectDuplicates = (inventories: readonly SourcedInventory[]): void => {
+/** A failed account-region as a problem: no resourceId, the message whole. */
+const failure = (
+  load: Extract<AccountRegionLoad, { ok: false }>
+): ScanProblem => ({
+  ...(load.accountId === undefined ? {} : { accountId: load.accountId }),
+  ...(load.region === undefined ? {} : { region: load.region }),
+  message: load.message,
+});
+
+/**
+ * Splits loads into inventories and failures. The same account-region
+ * twice (in two files) is a failure of the second: scanning it twice would
+ * double-count it.
+ */
+const sortLoads = (loads: readonly AccountRegionLoad[]): Loaded => {
   const seen = new Map<string, string>();
-  for (const { source, inventory } of inventories) {
+  const loaded: Loaded = { inventories: [], failed: [] };
+  for (const load of loads) {
+    if (!load.ok) {
+      loaded.failed.push(failure(load));
+      continue;
+    }
+    const { inventory, source } = load;
     const key = `${inventory.accountId}/${inventory.region}`;
     const first = seen.get(key);
-    if (first)
-      throw new InputError(
-        `${source}: account-region ${key} is also in ${first}`
-      );
+    if (first) {
+      loaded.failed.push({
+        accountId: inventory.accountId,
+        region: inventory.region,
+        message: `${source}: the same account-region is also in ${first}`,
+      });
+      continue;
+    }
     seen.set(key, source);
+    loaded.inventories.push({ source, inventory });
   }
+  return loaded;
 };
 
 const loadSnapshots = async (
   files: readonly string[]
-): Promise<SourcedInventory[]> => {
-  const loaded = (await Promise.all(files.map(loadSnapshotFile))).flat();
-  return loaded.map(toInventory);
-};
+): Promise<AccountRegionLoad[]> =>
+  (await Promise.all(files.map(loadSnapshotFile))).flat();
+
+/** The account id in a role ARN, for naming an account that failed early. */
+const accountOfRole = (roleArn: string | undefined): string | undefined =>
+  roleArn?.split(':')[4] || undefined;
 
 /**
  * Loads every account (one per `--role-arn`, else the caller's) in every
  * `--region`, one after the other so EC2's per-account throttling budget
- * is not spent in bursts; progress goes to stderr on a terminal.
+ * is not spent in bursts; progress goes to stderr on a terminal. An
+ * account-region AWS refuses (AccessDenied, retries exhausted) is a
+ * failure of its own; the others are still loaded.
  */
 const loadLive = async (
   options: ScanOptions,
   io: CliIo
-): Promise<SourcedInventory[]> => {
+): Promise<AccountRegionLoad[]> => {
   const roles = options.roleArn?.length ? options.roleArn : [undefined];
   const sources = roles.flatMap((roleArn) =>
     (options.region ?? []).map((region) => ({
@@ -91,64 +118,99 @@ const loadLive = async (
       profile: options.profile,
     }))
   );
-  const inventories: SourcedInventory[] = [];
+  const loads: AccountRegionLoad[] = [];
   for (const [index, source] of sources.entries()) {
     const name = `${source.roleArn ?? 'caller'} ${source.region}`;
     if (io.stderr.isTTY) {
       io.stderr.write(`scanning ${name} (${index + 1}/${sources.length})\n`);
     }
-    const snapshot = await loadLiveSnapshot(source);
-    inventories.push(toInventory({ source: name, snapshot }));
+    try {
+      const snapshot = await loadLiveSnapshot(source);
+      loads.push({
+        ok: true,
+        source: name,
+        inventory: readAccountRegion(snapshot, name),
+      });
+    } catch (error) {
+      if (!(error instanceof AwsCallError || error instanceof InputError)) {
+        throw error;
+      }
+      const accountId = accountOfRole(source.roleArn);
+      loads.push({
+        ok: false,
+        source: name,
+        region: source.region,
+        ...(accountId === undefined ? {} : { accountId }),
+        message: `${name}: ${error.message}`,
+      });
+    }
   }
-  return inventories;
+  return loads;
 };
 
 const loadInventories = async (
   options: ScanOptions,
   io: CliIo
-): Promise<SourcedInventory[]> => {
+): Promise<Loaded> => {
   const hasSnapshots = (options.snapshot?.length ?? 0) > 0;
   const hasRegions = (options.region?.length ?? 0) > 0;
   if (hasSnapshots === hasRegions) {
     throw new InputError('scan: give either --snapshot FILE… or --region R…');
   }
-  const inventories = hasSnapshots
-    ? await loadSnapshots(options.snapshot ?? [])
-    : await loadLive(options, io);
-  rejectDuplicates(inventories);
-  return inventories;
+  return sortLoads(
+    hasSnapshots
+      ? await loadSnapshots(options.snapshot ?? [])
+      : await loadLive(options, io)
+  );
 };
 
 const render = (
   options: ScanOptions,
   io: CliIo,
-  evaluations: readonly Evaluation[],
-  metadata: readonly RuleMetadata[],
-  inventories: readonly SourcedInventory[]
+  result: ScanResult,
+  metadata: readonly RuleMetadata[]
 ): string => {
   if (options.format === 'json') {
     return renderJson(
-      evaluations,
+      result,
       metadata.map((m) => m.id)
     );
   }
   const base = options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
   if (options.format === 'asff') {
-    return renderAsff(evaluations, metadata, inventories, base, new Date());
+    return renderAsff(
+      result.evaluations,
+      metadata,
+      result.inventories,
+      base,
+      new Date()
+    );
   }
   if (options.format === 'html') {
-    return renderHtml(evaluations, metadata, inventories, base, new Date());
+    return renderHtml(result, metadata, base, new Date());
   }
-  return renderTable(evaluations, metadata, {
+  return renderTable(result, metadata, {
     color: options.output === undefined && io.stdout.isTTY === true,
   });
 };
 
+/** `vpce-guard: 111122223333/us-east-1: snap.json[1]: Vpcs: expected an array…`. */
+const failureLine = (problem: ScanProblem): string => {
+  const where =
+    problem.accountId === undefined || problem.region === undefined
+      ? ''
+      : `${problem.accountId}/${problem.region}: `;
+  return `vpce-guard: ${where}${problem.message}\n`;
+};
+
 /**
- * `vpce-guard scan (--snapshot FILE… | --region R…)`: validates the parameters, loads the
- * snapshots, evaluates, writes one report.
+ * `vpce-guard scan (--snapshot FILE… | --region R…)`: validates the
+ * parameters, loads every account-region, evaluates those that loaded and
+ * writes one report. An account-region that could not be loaded is one
+ * line on stderr and an entry in the report's problems.
  *
- * @returns the exit status: 1 when anything is NON_COMPLIANT
+ * @returns the exit status: 2 when an account-region could not be loaded
+ *   (after the others are reported), else 1 when anything is NON_COMPLIANT
  */
 const scan = async (options: ScanOptions, io: CliIo): Promise<number> => {
   const selected = selectRules(options.rules);
@@ -156,12 +218,15 @@ const scan = async (options: ScanOptions, io: CliIo): Promise<number> => {
     ? await readRuleParameters(options.ruleParams)
     : {};
   const prepared = prepareRules(selected, parameters);
-  const inventories = await loadInventories(options, io);
-  const evaluations = evaluateAll(prepared, inventories);
+  const { inventories, failed } = await loadInventories(options, io);
+  for (const problem of failed) io.stderr.write(failureLine(problem));
+  // Nothing loaded: nothing to report, only the reasons above.
+  if (inventories.length === 0) return ExitCode.BAD_INPUT;
+  const result = evaluateAll(prepared, inventories, failed);
   const metadata = selected.map((rule) => rule.metadata);
-  const text = render(options, io, evaluations, metadata, inventories);
-  await writeReport(text, options.output, io);
-  return hasFailures(evaluations) && !options.exitZero
+  await writeReport(render(options, io, result, metadata), options.output, io);
+  if (failed.length > 0) return ExitCode.BAD_INPUT;
+  return hasFailures(result.evaluations) && !options.exitZero
     ? ExitCode.NON_COMPLIANT
     : ExitCode.CLEAN;
 };

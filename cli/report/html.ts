@@ -8,7 +8,8 @@ import type {
   Evaluation,
   RuleMetadata,
 } from '../../rules/model/rule.js';
-import type { SourcedInventory } from '../evaluate.js';
+import type { ScanProblem, ScanResult, SourcedInventory } from '../evaluate.js';
+import { summarize } from './summary.js';
 
 const SUBNET_RULE = 'private-subnet-gateway-endpoints';
 
@@ -155,7 +156,7 @@ const subnetRow = (
 };
 
 const azIdsOf = (inventory: Inventory, endpoint: VpcEndpoint): string =>
-  endpoint.subnetIds
+  (endpoint.subnetIds ?? [])
     .map((id) => inventory.subnets.get(id)?.availabilityZoneId ?? `${id}?`)
     .join(', ');
 
@@ -170,10 +171,16 @@ const endpointRow = (
   const failing = fails(evaluations);
   const cells = [
     cell(endpoint.id),
-    cell(endpoint.type),
-    cell(endpoint.service.name),
+    cell(endpoint.type ?? 'unknown'),
+    cell(endpoint.service?.name ?? '–'),
     cell(azIdsOf(inventory, endpoint)),
-    cell(endpoint.privateDnsEnabled ? 'on' : 'off'),
+    cell(
+      endpoint.privateDnsEnabled === undefined
+        ? 'unknown'
+        : endpoint.privateDnsEnabled
+          ? 'on'
+          : 'off'
+    ),
     ...evaluations.map((e) => verdictCell(context, e)),
   ].join('');
   return { id: endpoint.id, failing, html: rowHtml(failing, cells) };
@@ -232,8 +239,12 @@ const vpcIdsOf = (inventory: Inventory): string[] =>
   [
     ...new Set([
       ...inventory.vpcs.keys(),
-      ...[...inventory.subnets.values()].map((s) => s.vpcId),
-      ...[...inventory.endpoints.values()].map((e) => e.vpcId),
+      ...[...inventory.subnets.values()].flatMap((s) =>
+        s.vpcId === undefined ? [] : [s.vpcId]
+      ),
+      ...[...inventory.endpoints.values()].flatMap((e) =>
+        e.vpcId === undefined ? [] : [e.vpcId]
+      ),
     ]),
   ].sort();
 
@@ -284,11 +295,48 @@ const groupEvaluations = (
   return groups;
 };
 
+/** Who owns the resources this account only sees, if anyone. */
+const notOwnedParagraph = (result: ScanResult): string => {
+  const { notOwned, notOwnedBy } = summarize(
+    result.evaluations,
+    [],
+    result.notOwned
+  );
+  if (notOwned === 0) return '';
+  const owners = Object.entries(notOwnedBy)
+    .map(([owner, count]) => `${escapeHtml(owner)} (${count})`)
+    .join(', ');
+  return `<p>${notOwned} resource${notOwned === 1 ? '' : 's'} owned by other accounts (shared VPCs) are evaluated by their owners, not here: ${owners}.</p>`;
+};
+
+const problemItem = (problem: ScanProblem): string => {
+  const where = [
+    problem.accountId === undefined
+      ? undefined
+      : `${problem.accountId}/${problem.region}`,
+    problem.resourceId,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' ');
+  return `<li>${where === '' ? '' : `<code>${escapeHtml(where)}</code>: `}${escapeHtml(problem.message)}</li>`;
+};
+
+/** What could not be evaluated or loaded, with the cause of each. */
+const problemsSection = (problems: readonly ScanProblem[]): string =>
+  problems.length === 0
+    ? ''
+    : [
+        `<section class="problems"><h2>Problems (${problems.length})</h2>`,
+        '<p>Resources here are NON_COMPLIANT “cannot evaluate” until the cause is fixed; an entry without a resource is an account-region that could not be loaded.</p>',
+        `<ul>${problems.map(problemItem).join('\n')}</ul>`,
+        '</section>',
+      ].join('\n');
+
 const summarySection = (
-  evaluations: readonly Evaluation[],
-  rules: readonly RuleMetadata[],
-  inventories: readonly SourcedInventory[]
+  result: ScanResult,
+  rules: readonly RuleMetadata[]
 ): string => {
+  const { evaluations, inventories } = result;
   const byRule = groupEvaluations(
     rules.map((r) => r.id),
     evaluations,
@@ -303,6 +351,7 @@ const summarySection = (
     '<section class="summary"><h2>Summary</h2>',
     countTable('Verdicts per rule', byRule),
     countTable('Verdicts per account-region', byPlace),
+    notOwnedParagraph(result),
     '</section>',
   ].join('\n');
 };
@@ -318,12 +367,12 @@ const summarySection = (
  * @param generatedAt - the time printed in the header
  */
 const renderHtml = (
-  evaluations: readonly Evaluation[],
+  result: ScanResult,
   rules: readonly RuleMetadata[],
-  inventories: readonly SourcedInventory[],
   runbookBaseUrl: string,
   generatedAt: Date
 ): string => {
+  const { evaluations, inventories } = result;
   const context: Context = {
     byKey: new Map(
       evaluations.map((e) => [
@@ -347,7 +396,8 @@ const renderHtml = (
     '<body>',
     `<header><h1>vpce-guard report</h1><p>Generated at <time datetime="${escapeHtml(time)}">${escapeHtml(time)}</time></p></header>`,
     '<main>',
-    summarySection(evaluations, rules, inventories),
+    summarySection(result, rules),
+    problemsSection(result.problems),
     ...inventories.map((sourced) => inventorySection(context, sourced)),
     '</main>',
     '</body>',

@@ -1,16 +1,15 @@
-import type { Evaluation } from '../../rules/model/rule.js';
+import type { ScanResult } from '../evaluate.js';
 import { summarize } from './summary.js';
 
 /**
  * The `--format json` document: every evaluation, NOT_APPLICABLE ones
- * included, with exactly the keys of DESIGN.md §4, and a summary.
+ * included, with exactly the keys of README "The command"; a summary; and
+ * the problems (what could not be evaluated, and account-regions that
+ * could not be loaded, which carry no `resourceId`).
  */
-const renderJson = (
-  evaluations: readonly Evaluation[],
-  ruleIds: readonly string[]
-): string => {
+const renderJson = (result: ScanResult, ruleIds: readonly string[]): string => {
   const document = {
-    evaluations: evaluations.map((e) => ({
+    evaluations: result.evaluations.map((e) => ({
       ruleId: e.ruleId,
       accountId: e.accountId,
       region: e.region,
@@ -19,7 +18,18 @@ const renderJson = (
       complianceType: e.complianceType,
       annotation: e.annotation,
     })),
-    summary: summarize(evaluations, ruleIds),
+    summary: summarize(
+      result.evaluations,
+      ruleIds,
+      result.notOwned,
+      result.problems.length
+    ),
+    problems: result.problems.map((p) => ({
+      ...(p.accountId === undefined ? {} : { accountId: p.accountId }),
+      ...(p.region === undefined ? {} : { region: p.region }),
+      ...(p.resourceId === undefined ? {} : { resourceId: p.resourceId }),
+      message: p.message,
+    })),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 };

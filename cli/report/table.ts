@@ -5,6 +5,7 @@ import type {
   Evaluation,
   RuleMetadata,
 } from '../../rules/model/rule.js';
+import type { ScanProblem, ScanResult } from '../evaluate.js';
 import { summarize } from './summary.js';
 
 /** Options of the table report. */
@@ -85,17 +86,31 @@ const ruleTable = (
   return table.toString();
 };
 
+/** `  111122223333/us-east-1 vpce-1: subnet subnet-9 is not in the inventory`. */
+const problemLine = (problem: ScanProblem): string => {
+  const where = [
+    problem.accountId === undefined
+      ? undefined
+      : `${problem.accountId}/${problem.region}`,
+    problem.resourceId,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' ');
+  return `  ${where === '' ? '' : `${where}: `}${problem.message}`;
+};
+
 /**
  * The `--format table` report: one table per rule (failures first), then
- * the totals.
+ * the totals, the resources left to their owners, and the problems.
  *
  * @param rules - the rules that ran, in report order
  */
 const renderTable = (
-  evaluations: readonly Evaluation[],
+  result: ScanResult,
   rules: readonly RuleMetadata[],
   options: TableOptions
 ): string => {
+  const { evaluations } = result;
   const accounts = new Set(
     evaluations.map((e) => `${e.accountId} ${e.region}`)
   );
@@ -106,12 +121,25 @@ const renderTable = (
   });
   const s = summarize(
     evaluations,
-    rules.map((r) => r.id)
+    rules.map((r) => r.id),
+    result.notOwned,
+    result.problems.length
   );
   const totals =
     `${s.evaluations} evaluations in ${accounts.size} account-region${accounts.size === 1 ? '' : 's'}: ` +
     `${s.nonCompliant} NON_COMPLIANT, ${s.compliant} COMPLIANT, ${s.notApplicable} NOT_APPLICABLE`;
-  return `${sections.join('\n\n')}\n\n${totals}\n`;
+  const owners = Object.entries(s.notOwnedBy)
+    .map(([owner, count]) => `${owner} (${count})`)
+    .join(', ');
+  const notOwned =
+    s.notOwned === 0
+      ? ''
+      : `\n${s.notOwned} resource${s.notOwned === 1 ? '' : 's'} owned by other accounts, evaluated by their owners: ${owners}`;
+  const problems =
+    result.problems.length === 0
+      ? ''
+      : `\n\nProblems (${result.problems.length}):\n${result.problems.map(problemLine).join('\n')}`;
+  return `${sections.join('\n\n')}\n\n${totals}${notOwned}${problems}\n`;
 };
 
 export type { TableOptions };

@@ -8,8 +8,9 @@ import type {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import type { Logger } from 'pino';
-import { buildInventory, type Inventory } from '../../rules/model/inventory.js';
+import type { Inventory } from '../../rules/model/inventory.js';
 import type { Evaluation, PreparedRule, Rule } from '../../rules/model/rule.js';
+import { readAccountRegion } from '../formats/snapshot.js';
 import { buildFinding } from '../shared/asff.js';
 import {
   type ConfigRuleEvent,
@@ -117,8 +118,32 @@ const evaluateScope = async (
     },
     clients.principal
   );
-  const inventory = buildInventory(snapshot);
+  const inventory = readAccountRegion(
+    snapshot,
+    `ec2 ${event.accountId}/${event.region}`
+  );
   return { evaluations: rule.evaluate(inventory), inventory };
+};
+
+/**
+ * One warning per thing the rule could not decide (each such resource is
+ * reported NON_COMPLIANT `cannot evaluate: …`) and per item of the load no
+ * rule could use; every other evaluation is still sent.
+ */
+const warnProblems = (logger: Logger, scoped: Scoped): void => {
+  for (const problem of scoped.inventory?.problems ?? []) {
+    logger.warn(
+      { resourceId: problem.resourceId, problem: problem.message },
+      'skipped an unreadable item of the inventory'
+    );
+  }
+  for (const evaluation of scoped.evaluations) {
+    if (evaluation.problem === undefined) continue;
+    logger.warn(
+      { resourceId: evaluation.resourceId, problem: evaluation.problem },
+      'cannot evaluate a resource'
+    );
+  }
 };
 
 /**
@@ -307,6 +332,7 @@ const runConfigRule = async (
     ? await evaluateChange(rule, event, clients, item)
     : await evaluatePeriodic(rule, event, clients);
   const { evaluations } = scoped;
+  warnProblems(dependencies.logger, scoped);
   const sentToConfig = await putEvaluations(
     clients.config,
     evaluations,
@@ -327,6 +353,9 @@ const runConfigRule = async (
     {
       trigger: trigger.kind,
       evaluations: evaluations.length,
+      // Resources of a VPC shared with this account: their owner's
+      // account evaluates them (README "Real accounts").
+      notOwned: scoped.inventory ? rule.notOwned(scoped.inventory).length : 0,
       configBatches: sentToConfig.length,
       securityHubBatches: sentToSecurityHub.length,
     },

@@ -127,16 +127,16 @@ const subnetDetails = (
   subnetId: string,
   inventory: Inventory | undefined
 ): AwsEc2SubnetDetails => {
-  const raw = inventory?.subnets.get(subnetId)?.raw;
-  if (raw === undefined) return { SubnetId: subnetId };
+  const subnet = inventory?.subnets.get(subnetId);
+  if (subnet === undefined) return { SubnetId: subnetId };
   const details: AwsEc2SubnetDetails = {
-    SubnetId: raw.SubnetId,
-    VpcId: raw.VpcId,
-    AvailabilityZone: raw.AvailabilityZone,
-    AvailabilityZoneId: raw.AvailabilityZoneId,
-    CidrBlock: raw.CidrBlock,
-    SubnetArn: raw.SubnetArn,
-    OwnerId: raw.OwnerId,
+    SubnetId: subnet.id,
+    VpcId: subnet.vpcId,
+    AvailabilityZone: subnet.availabilityZone,
+    AvailabilityZoneId: subnet.availabilityZoneId,
+    CidrBlock: subnet.cidrBlock,
+    SubnetArn: subnet.arn,
+    OwnerId: subnet.ownerId,
   };
   return Object.fromEntries(
     Object.entries(details).filter(
@@ -153,7 +153,7 @@ const endpointOther = (
   const zoneIds = endpoint
     ? [
         ...new Set(
-          endpoint.subnetIds.flatMap((id) => {
+          (endpoint.subnetIds ?? []).flatMap((id) => {
             const zone = inventory?.subnets.get(id)?.availabilityZoneId;
             return zone === undefined ? [] : [zone];
           })
@@ -163,13 +163,15 @@ const endpointOther = (
   const pairs: (readonly [string, string | undefined])[] = [
     ['vpcEndpointId', evaluation.resourceId],
     ['vpcEndpointType', endpoint?.type],
-    ['serviceName', endpoint?.raw.ServiceName],
+    ['serviceName', endpoint?.service?.name],
     ['vpcId', endpoint?.vpcId],
     ['state', endpoint?.state],
     ['availabilityZoneIds', zoneIds.join(',')],
     [
       'privateDnsEnabled',
-      endpoint === undefined ? undefined : String(endpoint.privateDnsEnabled),
+      endpoint?.privateDnsEnabled === undefined
+        ? undefined
+        : String(endpoint.privateDnsEnabled),
     ],
     ['complianceType', evaluation.complianceType],
     ['annotation', evaluation.annotation],

@@ -16,9 +16,9 @@ import {
   type VpcAttributeName,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
-import type { AccountRegionSnapshot } from '../../rules/model/snapshot.js';
+import { regionFacts, serviceNamePrefixes } from '../formats/partitions.js';
+import type { AccountRegionSnapshot } from '../formats/snapshot-schema.js';
 import { toAwsCallError } from './errors.js';
-import { validateAccountRegion } from './snapshot-loader.js';
 
 /** What to load: one account-region, or one VPC of it. */
 interface LoadScope {
@@ -185,13 +185,19 @@ const loadVpcEndpoints = (caller: Ec2Caller, scope: LoadScope) =>
   );
 
 /**
- * The AWS-managed S3 and DynamoDB prefix-list names of a Region. China
- * emulators and guides disagree on the `cn.` prefix (aws-facts H2), so both
- * spellings are asked for; the filter ignores names that do not exist.
+ * The AWS-managed S3 and DynamoDB prefix-list names of a Region, in every
+ * naming scheme of its partition (`com.amazonaws`, and the partition's own:
+ * `cn.com.amazonaws` in China, `eu.amazonaws` in the European Sovereign
+ * Cloud; functions/formats/partitions.ts). Emulators and guides disagree
+ * on China's spelling, so all are asked for; the filter ignores names that
+ * do not exist.
  */
-const gatewayPrefixListNames = (region: string): string[] =>
-  ['com.amazonaws', 'cn.com.amazonaws'].flatMap((prefix) =>
-    ['s3', 'dynamodb'].map((service) => `${prefix}.${region}.${service}`)
+const gatewayPrefixListNames = (scope: LoadScope): string[] =>
+  serviceNamePrefixes(regionFacts(scope.region, scope.partition)).flatMap(
+    (prefix) =>
+      ['s3', 'dynamodb'].map(
+        (service) => `${prefix}.${scope.region}.${service}`
+      )
   );
 
 /** The CIDR blocks of one managed prefix list, from its entries. */
@@ -224,7 +230,7 @@ const loadPrefixLists = async (
   caller: Ec2Caller,
   scope: LoadScope
 ): Promise<PrefixList[]> => {
-  // One call for all four names: no MaxResults, so AWS returns them on one page.
+  // One call for all the names: no MaxResults, so AWS returns them on one page.
   const lists = await callEc2(caller, 'DescribePrefixLists', () =>
     allItems(
       paginateDescribePrefixLists(
@@ -233,7 +239,7 @@ const loadPrefixLists = async (
           Filters: [
             {
               Name: 'prefix-list-name',
-              Values: gatewayPrefixListNames(scope.region),
+              Values: gatewayPrefixListNames(scope),
             },
           ],
         }
@@ -352,8 +358,8 @@ const describeVpcAttribute = (
 
 /**
  * The two DNS attributes of one VPC (the API takes one attribute per call).
- * A missing value is passed on as missing, so the snapshot schema rejects
- * it instead of a guess turning into a verdict.
+ * A missing value is passed on as missing, so a rule that needs it says
+ * `cannot evaluate` instead of a guess turning into a verdict.
  */
 const loadDnsAttributes = async (caller: Ec2Caller, vpcId: string) => {
   const [support, hostnames] = await Promise.all([
@@ -369,19 +375,25 @@ const loadDnsAttributes = async (caller: Ec2Caller, vpcId: string) => {
 
 /**
  * VPCs whose DNS attributes a rule reads: only private DNS of interface
- * endpoints depends on them. VPCs not listed by DescribeVpcs (an endpoint
- * left over from a deleted VPC) are skipped: asking would fail the load.
+ * endpoints depends on them. Only VPCs the account owns are asked about:
+ * one not listed by DescribeVpcs (an endpoint left over from a deleted VPC)
+ * or owned by another account (a shared VPC's owner answers for it) could
+ * fail the whole load over one resource; their endpoints are `cannot
+ * evaluate` instead.
  */
 const vpcsNeedingDnsAttributes = (
   endpoints: readonly VpcEndpoint[],
-  vpcIds: ReadonlySet<string>
+  ownedVpcIds: ReadonlySet<string>
 ): string[] =>
   distinct(
     endpoints
-      .filter((endpoint) => endpoint.VpcEndpointType === 'Interface')
+      .filter(
+        (endpoint) => endpoint.VpcEndpointType?.toLowerCase() === 'interface'
+      )
       .map((endpoint) => endpoint.VpcId)
-  ).filter((vpcId) => vpcIds.has(vpcId));
+  ).filter((vpcId) => ownedVpcIds.has(vpcId));
 
+/** VPC Lattice endpoints (`Resource`, `ServiceNetwork`) have no ServiceName. */
 const endpointServiceNames = (endpoints: readonly VpcEndpoint[]): string[] =>
   distinct(endpoints.map((endpoint) => endpoint.ServiceName));
 
@@ -389,6 +401,18 @@ const endpointGroupIds = (endpoints: readonly VpcEndpoint[]): string[] =>
   distinct(
     endpoints.flatMap((endpoint) =>
       (endpoint.Groups ?? []).map((group) => group.GroupId)
+    )
+  );
+
+const ownedVpcIds = (
+  vpcs: readonly { VpcId?: string; OwnerId?: string }[],
+  accountId: string
+): Set<string> =>
+  new Set(
+    distinct(
+      vpcs
+        .filter((vpc) => vpc.OwnerId === undefined || vpc.OwnerId === accountId)
+        .map((vpc) => vpc.VpcId)
     )
   );
 
@@ -407,9 +431,9 @@ const endpointGroupIds = (endpoints: readonly VpcEndpoint[]): string[] =>
  * @param scope - the account-region, and the VPC when only one is wanted
  * @param principal - the role or identity name, for AccessDenied messages
  * @returns the snapshot, items as AWS returns them, dates as ISO strings
+ *   (read it with functions/formats/snapshot.ts `readAccountRegion`)
  * @throws AwsCallError (AccessDeniedError when refused) naming the failed
  *   IAM action; a failure never yields a partial snapshot
- * @throws InputError when EC2 returns something the snapshot schema rejects
  */
 const loadSnapshotFromEc2 = async (
   ec2: EC2Client,
@@ -429,7 +453,7 @@ const loadSnapshotFromEc2 = async (
   const groupIds = endpointGroupIds(endpoints);
   const dnsVpcIds = vpcsNeedingDnsAttributes(
     endpoints,
-    new Set(distinct(vpcs.map((vpc) => vpc.VpcId)))
+    ownedVpcIds(vpcs, scope.accountId)
   );
   const [serviceDetails, securityGroups, vpcAttributes] = await Promise.all([
     serviceNames.length > 0 ? loadServiceDetails(caller, serviceNames) : [],
@@ -438,22 +462,19 @@ const loadSnapshotFromEc2 = async (
       loadDnsAttributes(caller, vpcId)
     ),
   ]);
-  return validateAccountRegion(
-    toPlainJson({
-      AccountId: scope.accountId,
-      Region: scope.region,
-      Partition: scope.partition,
-      Vpcs: vpcs,
-      VpcAttributes: vpcAttributes,
-      Subnets: subnets,
-      RouteTables: routeTables,
-      VpcEndpoints: endpoints,
-      PrefixLists: prefixLists,
-      ServiceDetails: serviceDetails,
-      SecurityGroups: securityGroups,
-    }),
-    `ec2 ${scope.accountId}/${scope.region}`
-  );
+  return toPlainJson({
+    AccountId: scope.accountId,
+    Region: scope.region,
+    Partition: scope.partition,
+    Vpcs: vpcs,
+    VpcAttributes: vpcAttributes,
+    Subnets: subnets,
+    RouteTables: routeTables,
+    VpcEndpoints: endpoints,
+    PrefixLists: prefixLists,
+    ServiceDetails: serviceDetails,
+    SecurityGroups: securityGroups,
+  }) as AccountRegionSnapshot;
 };
 
 export type { LoadScope };

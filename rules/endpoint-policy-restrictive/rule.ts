@@ -1,6 +1,7 @@
+import { cannotEvaluate } from '../model/cannot-evaluate.js';
 import { analyzeEndpointPolicy } from '../model/endpoint-policy.js';
 import { outOfScope } from '../model/endpoint-scope.js';
-import { serviceDetailOf } from '../model/inventory.js';
+import { serviceDetailOf, serviceOf } from '../model/lookups.js';
 import {
   compliant,
   defineRule,
@@ -9,7 +10,7 @@ import {
 } from '../model/rule.js';
 import { metadata, parameters } from './metadata.js';
 
-/** `endpoint-policy-restrictive`: see DESIGN.md §2.4. */
+/** `endpoint-policy-restrictive`: see `rules/endpoint-policy-restrictive/README.md`. */
 const rule = defineRule({
   metadata,
   parameters,
@@ -26,11 +27,13 @@ const rule = defineRule({
         false
       ) {
         return notApplicable(
-          `${endpoint.service.name} does not support endpoint policies`
+          `${serviceOf(endpoint).name} does not support endpoint policies`
         );
       }
+      const unreadable = endpoint.unreadable.get('PolicyDocument');
+      if (unreadable !== undefined) cannotEvaluate(unreadable);
       const verdict = analyzeEndpointPolicy(endpoint.policy, {
-        endpointAccountId: endpoint.raw.OwnerId ?? inventory.accountId,
+        endpointAccountId: endpoint.ownerId ?? inventory.accountId,
         trusted: { orgIds: trustedOrgIds, accountIds: trustedAccountIds },
       });
       return verdict.restrictive

@@ -1,41 +1,37 @@
-import { locate, outOfScope } from '../model/endpoint-scope.js';
-import { InputError } from '../model/errors.js';
+import { cannotEvaluate, required } from '../model/cannot-evaluate.js';
+import { outOfScope } from '../model/endpoint-scope.js';
 import type {
   Inventory,
   SecurityGroup,
-  Vpc,
   VpcEndpoint,
 } from '../model/inventory.js';
+import { securityGroupOf, vpcOf } from '../model/lookups.js';
 import { compliant, defineRule, nonCompliant } from '../model/rule.js';
 import { findHttpsIngress } from '../model/security-group-ingress.js';
 import { metadata, parameters } from './metadata.js';
-
-const missing = (
-  inventory: Inventory,
-  endpoint: VpcEndpoint,
-  what: string
-): InputError =>
-  new InputError(
-    `${locate(inventory)}: endpoint ${endpoint.id} refers to ${what}, which is not in the inventory`
-  );
-
-const vpcOf = (inventory: Inventory, endpoint: VpcEndpoint): Vpc => {
-  const vpc = inventory.vpcs.get(endpoint.vpcId);
-  if (!vpc) throw missing(inventory, endpoint, `VPC ${endpoint.vpcId}`);
-  return vpc;
-};
 
 const groupsOf = (
   inventory: Inventory,
   endpoint: VpcEndpoint
 ): SecurityGroup[] =>
-  endpoint.groupIds.map((id) => {
-    const group = inventory.securityGroups.get(id);
-    if (!group) throw missing(inventory, endpoint, `security group ${id}`);
-    return group;
-  });
+  required(endpoint.groupIds, endpoint, 'Groups').map((id) =>
+    securityGroupOf(inventory, endpoint, id)
+  );
 
-/** `interface-endpoint-https-ingress`: see DESIGN.md §2.5. */
+/**
+ * A group whose permissions are partly unreadable: with no readable
+ * permission admitting HTTPS, the unreadable one might.
+ *
+ * @throws CannotEvaluateError naming it
+ */
+const noUnreadablePermissions = (groups: readonly SecurityGroup[]): void => {
+  for (const group of groups) {
+    const problem = group.unreadable.get('IpPermissions');
+    if (problem !== undefined) cannotEvaluate(`${group.label}: ${problem}`);
+  }
+};
+
+/** `interface-endpoint-https-ingress`: see `rules/interface-endpoint-https-ingress/README.md`. */
 const rule = defineRule({
   metadata,
   parameters,
@@ -44,17 +40,23 @@ const rule = defineRule({
     const skip = outOfScope(endpoint, ['Interface']);
     if (skip) return skip;
     const vpc = vpcOf(inventory, endpoint);
+    const blocks = {
+      ipv4: required(vpc.ipv4Cidrs, vpc, 'CidrBlock'),
+      ipv6: vpc.ipv6Cidrs ?? [],
+    };
     const groups = groupsOf(inventory, endpoint);
-    const ingress = findHttpsIngress(groups, vpc);
+    const ingress = findHttpsIngress(groups, blocks);
     if (ingress) {
       return compliant(
         `${ingress.group.id} admits TCP 443 from ${ingress.source}`
       );
     }
+    // Nothing readable admits HTTPS; something unreadable might.
+    required(vpc.ipv6Cidrs, vpc, 'Ipv6CidrBlockAssociationSet');
+    noUnreadablePermissions(groups);
     const looked = groups.map((g) => g.id).join(', ') || 'no security group';
-    const blocks = vpc.ipv4Cidrs.map((c) => c.text).join(', ');
     return nonCompliant(
-      `${looked}: no inbound TCP 443 from the VPC (${blocks})`
+      `${looked}: no inbound TCP 443 from the VPC (${blocks.ipv4.map((c) => c.text).join(', ')})`
     );
   },
 });

@@ -1,25 +1,40 @@
-import { locate, outOfScope } from '../model/endpoint-scope.js';
-import { InputError } from '../model/errors.js';
-import {
-  type Inventory,
-  type ServiceDetail,
-  type Subnet,
-  serviceDetailOf,
-  type VpcEndpoint,
+import { cannotEvaluate, required } from '../model/cannot-evaluate.js';
+import { outOfScope } from '../model/endpoint-scope.js';
+import type {
+  Inventory,
+  ServiceDetail,
+  Subnet,
+  VpcEndpoint,
 } from '../model/inventory.js';
+import { serviceDetailOf, subnetOf } from '../model/lookups.js';
 import { compliant, defineRule, nonCompliant } from '../model/rule.js';
 import { metadata, parameters } from './metadata.js';
 
 const subnetsOf = (inventory: Inventory, endpoint: VpcEndpoint): Subnet[] =>
-  endpoint.subnetIds.map((id) => {
-    const subnet = inventory.subnets.get(id);
-    if (!subnet) {
-      throw new InputError(
-        `${locate(inventory)}: endpoint ${endpoint.id} lists subnet ${id}, which is not in the inventory`
-      );
-    }
-    return subnet;
-  });
+  required(endpoint.subnetIds, endpoint, 'SubnetIds').map((id) =>
+    subnetOf(inventory, endpoint, id)
+  );
+
+/** The zone of each subnet, by AZ ID or by name, as the detail counts them. */
+const zonesOf = (subnets: readonly Subnet[], by: 'id' | 'name'): string[] =>
+  subnets.map((subnet) =>
+    by === 'id'
+      ? required(subnet.availabilityZoneId, subnet, 'AvailabilityZoneId')
+      : required(subnet.availabilityZone, subnet, 'AvailabilityZone')
+  );
+
+/**
+ * The detail's offered zones, when it lists some in a form that is
+ * unreadable: its cap on the required count is then unknown.
+ *
+ * @throws CannotEvaluateError naming the unreadable list
+ */
+const readableZones = (detail: ServiceDetail | undefined): void => {
+  for (const field of ['AvailabilityZoneIds', 'AvailabilityZones']) {
+    const problem = detail?.unreadable.get(field);
+    if (problem !== undefined) cannotEvaluate(`${detail?.label}: ${problem}`);
+  }
+};
 
 const distinct = (values: readonly string[]): string[] =>
   [...new Set(values)].sort();
@@ -42,7 +57,7 @@ const offeredZones = (
   return undefined;
 };
 
-/** `interface-endpoint-multi-az`: see DESIGN.md §2.2. */
+/** `interface-endpoint-multi-az`: see `rules/interface-endpoint-multi-az/README.md`. */
 const rule = defineRule({
   metadata,
   parameters,
@@ -53,8 +68,12 @@ const rule = defineRule({
       const skip = outOfScope(endpoint, ['Interface']);
       if (skip) return skip;
       const subnets = subnetsOf(inventory, endpoint);
-      const azIds = distinct(subnets.map((s) => s.availabilityZoneId));
-      const offered = offeredZones(serviceDetailOf(inventory, endpoint));
+      const detail = serviceDetailOf(inventory, endpoint);
+      readableZones(detail);
+      const offered = offeredZones(detail);
+      // AZ IDs name the same zone in every account; names are per-account
+      // aliases, compared only when the detail lists names alone.
+      const azIds = distinct(zonesOf(subnets, 'id'));
       const required = offered
         ? Math.min(minAzs, offered.zones.length)
         : minAzs;
@@ -67,7 +86,7 @@ const rule = defineRule({
         return compliant(`${found}${capped}`);
       }
       const used = new Set(
-        offered?.by === 'name' ? subnets.map((s) => s.availabilityZone) : azIds
+        offered?.by === 'name' ? zonesOf(subnets, 'name') : azIds
       );
       const missing = (offered?.zones ?? []).filter((zone) => !used.has(zone));
       const also =

@@ -1,12 +1,7 @@
-import { locate, outOfScope } from '../model/endpoint-scope.js';
-import { InputError } from '../model/errors.js';
-import {
-  type Inventory,
-  type ServiceDetail,
-  serviceDetailOf,
-  type VpcDns,
-  type VpcEndpoint,
-} from '../model/inventory.js';
+import { required } from '../model/cannot-evaluate.js';
+import { outOfScope } from '../model/endpoint-scope.js';
+import type { ServiceDetail, VpcDns, VpcEndpoint } from '../model/inventory.js';
+import { serviceDetailOf, serviceOf, vpcDnsOf } from '../model/lookups.js';
 import {
   compliant,
   defineRule,
@@ -35,39 +30,33 @@ const noUsablePrivateDns = (
   return undefined;
 };
 
-const dnsOf = (inventory: Inventory, endpoint: VpcEndpoint): VpcDns => {
-  const dns = inventory.vpcDns.get(endpoint.vpcId);
-  if (!dns) {
-    throw new InputError(
-      `${locate(inventory)}: the DNS attributes of ${endpoint.vpcId} (endpoint ${endpoint.id}) ` +
-        'are not in the inventory (VpcAttributes, from DescribeVpcAttribute)'
-    );
-  }
-  return dns;
-};
-
 const judgeDns = (endpoint: VpcEndpoint, dns: VpcDns): Verdict => {
+  const privateDns = required(
+    endpoint.privateDnsEnabled,
+    endpoint,
+    'PrivateDnsEnabled'
+  );
+  const support = required(dns.enableDnsSupport, dns, 'EnableDnsSupport');
+  const hostnames = required(dns.enableDnsHostnames, dns, 'EnableDnsHostnames');
   const off = [
-    ...(endpoint.privateDnsEnabled
-      ? []
-      : ['private DNS is off on the endpoint']),
-    ...(dns.enableDnsSupport
-      ? []
-      : [`enableDnsSupport is false on ${endpoint.vpcId}`]),
-    ...(dns.enableDnsHostnames
-      ? []
-      : [`enableDnsHostnames is false on ${endpoint.vpcId}`]),
+    ...(privateDns ? [] : ['private DNS is off on the endpoint']),
+    ...(support ? [] : [`enableDnsSupport is false on ${dns.vpcId}`]),
+    ...(hostnames ? [] : [`enableDnsHostnames is false on ${dns.vpcId}`]),
   ];
   if (off.length > 0) return nonCompliant(off.join('; '));
   // Inbound-only still answers on-premises clients privately and keeps VPC
   // clients on the gateway endpoint: both modes count as private DNS on.
-  const mode = endpoint.privateDnsOnlyForInboundResolverEndpoint
+  const mode = required(
+    endpoint.privateDnsOnlyForInboundResolverEndpoint,
+    endpoint,
+    'DnsOptions'
+  )
     ? ' (inbound resolver endpoints only)'
     : '';
   return compliant(`private DNS on${mode}; VPC DNS support and hostnames on`);
 };
 
-/** `interface-endpoint-private-dns`: see DESIGN.md §2.3. */
+/** `interface-endpoint-private-dns`: see `rules/interface-endpoint-private-dns/README.md`. */
 const rule = defineRule({
   metadata,
   parameters,
@@ -77,15 +66,16 @@ const rule = defineRule({
     (endpoint) => {
       const skip = outOfScope(endpoint, ['Interface']);
       if (skip) return skip;
-      if (exemptServices.includes(endpoint.service.label.toLowerCase())) {
+      const service = serviceOf(endpoint);
+      if (exemptServices.includes(service.label.toLowerCase())) {
         return notApplicable('exempt service');
       }
       const reason = noUsablePrivateDns(
         serviceDetailOf(inventory, endpoint),
-        endpoint.service.name
+        service.name
       );
       if (reason) return notApplicable(reason);
-      return judgeDns(endpoint, dnsOf(inventory, endpoint));
+      return judgeDns(endpoint, vpcDnsOf(inventory, endpoint));
     },
 });
 

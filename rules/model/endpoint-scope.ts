@@ -1,25 +1,39 @@
-import type { Inventory, VpcEndpoint } from './inventory.js';
+import { required } from './cannot-evaluate.js';
+import type { VpcEndpoint } from './inventory.js';
 import { notApplicable, type Verdict } from './rule.js';
 
 // Compared lower-cased: the wire says `pendingAcceptance`/`available`, some
 // SDK enums say `PendingAcceptance`/`Available`.
 const EVALUABLE_STATES = new Set(['available', 'pending', 'pendingacceptance']);
 
-/** True for `available`, `pending` and `pendingAcceptance`, in any case. */
+/**
+ * True for `available`, `pending` and `pendingAcceptance`, in any case.
+ *
+ * @throws CannotEvaluateError when the endpoint's state is unreadable
+ */
 const isEvaluableState = (endpoint: VpcEndpoint): boolean =>
-  EVALUABLE_STATES.has(endpoint.state);
+  EVALUABLE_STATES.has(required(endpoint.state, endpoint, 'State'));
 
-/** True when the endpoint's type is one of `types` (any case). */
+/**
+ * True when the endpoint's type is one of `types` (any case).
+ *
+ * @throws CannotEvaluateError when the endpoint's type is unreadable
+ */
 const isOfType = (
   endpoint: VpcEndpoint,
   ...types: readonly string[]
-): boolean =>
-  types.some((type) => type.toLowerCase() === endpoint.type.toLowerCase());
+): boolean => {
+  const type = required(endpoint.type, endpoint, 'VpcEndpointType');
+  return types.some((t) => t.toLowerCase() === type.toLowerCase());
+};
 
 /**
  * The NOT_APPLICABLE verdict for an endpoint a rule does not evaluate
- * (another type, or a state such as `deleting`, `rejected`, `failed`), or
- * `undefined` when the rule evaluates it.
+ * (another type, VPC Lattice's `Resource` and `ServiceNetwork` and types
+ * AWS adds later included, or a state such as `deleting`, `rejected`,
+ * `failed` or one not known yet), or `undefined` when the rule evaluates it.
+ *
+ * @throws CannotEvaluateError when the type or the state is unreadable
  */
 const outOfScope = (
   endpoint: VpcEndpoint,
@@ -31,13 +45,9 @@ const outOfScope = (
     );
   }
   if (!isEvaluableState(endpoint)) {
-    return notApplicable(`endpoint state is ${endpoint.raw.State}`);
+    return notApplicable(`endpoint state is ${endpoint.stateText}`);
   }
   return undefined;
 };
 
-/** `111122223333/us-east-1`, to say where an input error is. */
-const locate = (inventory: Inventory): string =>
-  `${inventory.accountId}/${inventory.region}`;
-
-export { isEvaluableState, isOfType, locate, outOfScope };
+export { isEvaluableState, isOfType, outOfScope };

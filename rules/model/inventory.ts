@@ -1,43 +1,57 @@
-import { type Cidr, parseCidr } from './cidr.js';
-import { InputError } from './errors.js';
-import { parseServiceName, type ServiceName } from './service-name.js';
-import type {
-  AccountRegionSnapshot,
-  Ec2IpPermission,
-  Ec2Route,
-  Ec2RouteTable,
-  Ec2ServiceDetail,
-  Ec2Subnet,
-  Ec2Tags,
-  Ec2Vpc,
-  Ec2VpcEndpoint,
-} from './snapshot.js';
+/**
+ * The domain model the rules read: one account-region, indexed by id. It
+ * holds no wire format: `functions/formats/snapshot.ts` reads snapshot files
+ * and EC2 responses (PascalCase, as `aws ec2 describe-*` prints them) into
+ * these shapes.
+ *
+ * Every field a rule may need is optional when the input can lack it or
+ * hold it in a form no rule can read; `unreadable` then says what was
+ * wrong, and a rule that needs the field reports the resource as
+ * `cannot evaluate` (rules/model/cannot-evaluate.ts). A field no rule needs
+ * can be anything.
+ */
+import type { Unreadable } from './cannot-evaluate.js';
+import type { Cidr } from './cidr.js';
+import type { ServiceName } from './service-name.js';
 
 /** Resource tags, key to value. */
 type Tags = ReadonlyMap<string, string>;
 
-/** A VPC with its associated CIDR blocks. */
-interface Vpc {
+/** What every resource of the inventory carries. */
+interface Resource {
   readonly id: string;
-  readonly ipv4Cidrs: readonly Cidr[];
-  readonly ipv6Cidrs: readonly Cidr[];
+  /** `subnet subnet-1`, for annotations. */
+  readonly label: string;
+  /** The owning account; `undefined` when the input does not say. */
+  readonly ownerId?: string | undefined;
   readonly tags: Tags;
+  readonly unreadable: Unreadable;
+}
+
+/** A VPC with its associated CIDR blocks. */
+interface Vpc extends Resource {
+  /** Undefined when a block of the VPC is unreadable. */
+  readonly ipv4Cidrs: readonly Cidr[] | undefined;
+  readonly ipv6Cidrs: readonly Cidr[] | undefined;
 }
 
 /** The two VPC attributes private DNS depends on. */
 interface VpcDns {
-  readonly enableDnsSupport: boolean;
-  readonly enableDnsHostnames: boolean;
+  readonly vpcId: string;
+  /** `DNS attributes of vpc-1`, for annotations. */
+  readonly label: string;
+  readonly enableDnsSupport: boolean | undefined;
+  readonly enableDnsHostnames: boolean | undefined;
+  readonly unreadable: Unreadable;
 }
 
-/** A subnet; `raw` keeps the EC2 shape for reports that print it. */
-interface Subnet {
-  readonly id: string;
-  readonly vpcId: string;
-  readonly availabilityZone: string;
-  readonly availabilityZoneId: string;
-  readonly tags: Tags;
-  readonly raw: Ec2Subnet;
+/** A subnet. */
+interface Subnet extends Resource {
+  readonly vpcId: string | undefined;
+  readonly availabilityZone: string | undefined;
+  readonly availabilityZoneId: string | undefined;
+  readonly cidrBlock: string | undefined;
+  readonly arn: string | undefined;
 }
 
 /** Where a route sends traffic. `id` is what AWS prints (`nat-…`, `igw-…`). */
@@ -46,7 +60,12 @@ interface RouteTarget {
   readonly id: string;
 }
 
-/** The route fields that name a target, in the order AWS documents them. */
+/**
+ * The route fields that name a target, in the order AWS documents them;
+ * `other` is a target field vpce-guard does not know yet (AWS adds them:
+ * `CoreNetworkArn` in 2022, `OdbNetworkArn` in 2025). It is never a
+ * gateway endpoint, so traffic on it fails closed.
+ */
 type RouteTargetKind =
   | 'gateway'
   | 'nat-gateway'
@@ -57,7 +76,8 @@ type RouteTargetKind =
   | 'egress-only-internet-gateway'
   | 'local-gateway'
   | 'carrier-gateway'
-  | 'core-network';
+  | 'core-network'
+  | 'other';
 
 /** A route's destination: a CIDR block or a prefix list. */
 type RouteDestination =
@@ -80,44 +100,50 @@ interface Route {
 }
 
 /** A route table and the subnets explicitly associated with it. */
-interface RouteTable {
-  readonly id: string;
-  readonly vpcId: string;
-  readonly routes: readonly Route[];
+interface RouteTable extends Resource {
+  readonly vpcId: string | undefined;
+  /** Undefined when a route is unreadable: every route can decide. */
+  readonly routes: readonly Route[] | undefined;
   readonly isMain: boolean;
   readonly explicitSubnetIds: readonly string[];
 }
 
 /** A VPC endpoint of any type, its state lower-cased. */
-interface VpcEndpoint {
-  readonly id: string;
-  /** `Interface`, `Gateway`, `GatewayLoadBalancer`, `Resource`, `ServiceNetwork`. */
-  readonly type: string;
-  readonly vpcId: string;
-  readonly service: ServiceName;
+interface VpcEndpoint extends Resource {
+  /** `Interface`, `Gateway`, `GatewayLoadBalancer`, `Resource`, `ServiceNetwork`, or one AWS adds later. */
+  readonly type: string | undefined;
+  readonly vpcId: string | undefined;
+  /** Absent on VPC Lattice endpoints (`Resource`, `ServiceNetwork`). */
+  readonly service: ServiceName | undefined;
   /** Lower-cased: the wire says `available`, some SDK enums `Available`. */
-  readonly state: string;
-  /** Parsed `PolicyDocument`; `undefined` means the default full-access policy. */
+  readonly state: string | undefined;
+  /** The state as the input wrote it, for annotations. */
+  readonly stateText: string | undefined;
+  /**
+   * The policy document, parsed; `undefined` means the default full-access
+   * policy (or an unreadable one: see `unreadable.PolicyDocument`).
+   */
   readonly policy: unknown;
-  readonly subnetIds: readonly string[];
-  readonly routeTableIds: readonly string[];
-  readonly groupIds: readonly string[];
-  readonly privateDnsEnabled: boolean;
-  readonly privateDnsOnlyForInboundResolverEndpoint: boolean;
-  readonly tags: Tags;
-  readonly raw: Ec2VpcEndpoint;
+  readonly subnetIds: readonly string[] | undefined;
+  readonly routeTableIds: readonly string[] | undefined;
+  readonly groupIds: readonly string[] | undefined;
+  readonly privateDnsEnabled: boolean | undefined;
+  readonly privateDnsOnlyForInboundResolverEndpoint: boolean | undefined;
 }
 
 /** An AWS-managed prefix list with its CIDR blocks. */
 interface PrefixList {
   readonly id: string;
   readonly name: string;
-  readonly cidrs: readonly Cidr[];
+  readonly label: string;
+  readonly cidrs: readonly Cidr[] | undefined;
+  readonly unreadable: Unreadable;
 }
 
 /** What the endpoint service offers, from `DescribeVpcEndpointServices`. */
 interface ServiceDetail {
   readonly name: string;
+  readonly label: string;
   readonly types: ReadonlySet<string>;
   readonly availabilityZoneIds: readonly string[] | undefined;
   readonly availabilityZones: readonly string[] | undefined;
@@ -125,6 +151,7 @@ interface ServiceDetail {
   readonly privateDnsNameVerificationState: string | undefined;
   /** A detail without the key counts as supporting policies. */
   readonly vpcEndpointPolicySupported: boolean;
+  readonly unreadable: Unreadable;
 }
 
 /** One inbound permission of a security group. */
@@ -140,30 +167,60 @@ interface IngressRule {
 }
 
 /** A security group's inbound rules. */
-interface SecurityGroup {
-  readonly id: string;
+interface SecurityGroup extends Resource {
   readonly name: string | undefined;
+  readonly vpcId: string | undefined;
+  /** The readable permissions; `unreadable.IpPermissions` names a bad one. */
   readonly ingress: readonly IngressRule[];
 }
 
 /**
+ * Something the input held that no rule could use: an item without an id,
+ * an id given twice. `resourceId` is absent when the item has none.
+ */
+interface InventoryProblem {
+  readonly resourceId?: string;
+  readonly message: string;
+}
+
+/** The resources of one account-region, before indexing. */
+interface InventoryParts {
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  /** AWS service-name prefixes of the partition (`com.amazonaws`, …). */
+  readonly servicePrefixes: readonly string[];
+  readonly vpcs: readonly Vpc[];
+  readonly vpcDns: readonly VpcDns[];
+  readonly subnets: readonly Subnet[];
+  readonly routeTables: readonly RouteTable[];
+  readonly endpoints: readonly VpcEndpoint[];
+  readonly prefixLists: readonly PrefixList[];
+  readonly serviceDetails: readonly ServiceDetail[];
+  readonly securityGroups: readonly SecurityGroup[];
+  readonly problems: readonly InventoryProblem[];
+}
+
+/**
  * Everything the rules read about one account-region, indexed by id. Built
- * once per scan from a snapshot or a live load; rules never mutate it.
+ * once per scan; rules never mutate it.
  */
 interface Inventory {
   readonly accountId: string;
   readonly region: string;
   readonly partition: string;
+  readonly servicePrefixes: readonly string[];
   readonly vpcs: ReadonlyMap<string, Vpc>;
   readonly vpcDns: ReadonlyMap<string, VpcDns>;
   readonly subnets: ReadonlyMap<string, Subnet>;
   readonly routeTables: ReadonlyMap<string, RouteTable>;
   /**
    * Every subnet's effective route table: the explicitly associated one,
-   * else the main table of the subnet's own VPC. Missing when the VPC's main
-   * table is not in the inventory.
+   * else the main table of the subnet's own VPC.
    */
   readonly effectiveRouteTables: ReadonlyMap<string, RouteTable>;
+  /** Why a subnet has no effective route table, by subnet id. */
+  readonly routeTableProblems: ReadonlyMap<string, string>;
   readonly endpoints: ReadonlyMap<string, VpcEndpoint>;
   readonly endpointsByVpc: ReadonlyMap<string, readonly VpcEndpoint[]>;
   readonly prefixListsByName: ReadonlyMap<string, PrefixList>;
@@ -172,188 +229,23 @@ interface Inventory {
     string,
     ReadonlyMap<string, ServiceDetail>
   >;
+  /** Details whose `ServiceType` is unreadable, by service name. */
+  readonly untypedServiceDetails: ReadonlyMap<string, ServiceDetail>;
   readonly securityGroups: ReadonlyMap<string, SecurityGroup>;
+  readonly problems: readonly InventoryProblem[];
 }
-
-const toTags = (tags: Ec2Tags | undefined): Tags =>
-  new Map((tags ?? []).map((tag) => [tag.Key, tag.Value]));
-
-const parseAll = (texts: readonly (string | undefined)[]): Cidr[] =>
-  texts.flatMap((text) => {
-    const cidr = text === undefined ? undefined : parseCidr(text);
-    return cidr ? [cidr] : [];
-  });
-
-// Disassociated blocks still appear in DescribeVpcs for a while; only blocks
-// in use can hold clients.
-const isAssociatedBlock = (state: { State: string } | undefined): boolean =>
-  state === undefined || state.State === 'associated';
-
-const toVpc = (vpc: Ec2Vpc): Vpc => {
-  const ipv4 = (vpc.CidrBlockAssociationSet ?? [])
-    .filter((a) => isAssociatedBlock(a.CidrBlockState))
-    .map((a) => a.CidrBlock);
-  if (vpc.CidrBlock && !ipv4.includes(vpc.CidrBlock))
-    ipv4.unshift(vpc.CidrBlock);
-  const ipv6 = (vpc.Ipv6CidrBlockAssociationSet ?? [])
-    .filter((a) => isAssociatedBlock(a.Ipv6CidrBlockState))
-    .map((a) => a.Ipv6CidrBlock);
-  return {
-    id: vpc.VpcId,
-    ipv4Cidrs: parseAll(ipv4),
-    ipv6Cidrs: parseAll(ipv6),
-    tags: toTags(vpc.Tags),
-  };
-};
-
-const toSubnet = (subnet: Ec2Subnet): Subnet => ({
-  id: subnet.SubnetId,
-  vpcId: subnet.VpcId,
-  availabilityZone: subnet.AvailabilityZone,
-  availabilityZoneId: subnet.AvailabilityZoneId,
-  tags: toTags(subnet.Tags),
-  raw: subnet,
-});
-
-const TARGET_FIELDS: ReadonlyArray<readonly [keyof Ec2Route, RouteTargetKind]> =
-  [
-    ['GatewayId', 'gateway'],
-    ['NatGatewayId', 'nat-gateway'],
-    ['TransitGatewayId', 'transit-gateway'],
-    ['VpcPeeringConnectionId', 'peering-connection'],
-    ['EgressOnlyInternetGatewayId', 'egress-only-internet-gateway'],
-    ['LocalGatewayId', 'local-gateway'],
-    ['CarrierGatewayId', 'carrier-gateway'],
-    ['CoreNetworkArn', 'core-network'],
-    // A route to an instance also carries its ENI; the instance is the
-    // more telling name, so it is looked at first.
-    ['InstanceId', 'instance'],
-    ['NetworkInterfaceId', 'network-interface'],
-  ];
-
-const routeTarget = (route: Ec2Route): RouteTarget | undefined => {
-  for (const [field, kind] of TARGET_FIELDS) {
-    const id = route[field];
-    if (typeof id === 'string' && id !== '') return { kind, id };
-  }
-  return undefined;
-};
-
-const routeDestination = (route: Ec2Route): RouteDestination => {
-  const text = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
-  const cidr = text === undefined ? undefined : parseCidr(text);
-  if (cidr) return { kind: 'cidr', cidr };
-  // The snapshot schema guarantees one of the three destination fields.
-  return {
-    kind: 'prefix-list',
-    prefixListId: route.DestinationPrefixListId ?? '',
-  };
-};
-
-const PROPAGATED_ORIGINS = new Set([
-  'EnableVgwRoutePropagation',
-  'Advertisement',
-]);
-
-const toRoute = (route: Ec2Route): Route => {
-  const destination = routeDestination(route);
-  const target = routeTarget(route);
-  const to =
-    destination.kind === 'cidr'
-      ? destination.cidr.text
-      : destination.prefixListId;
-  // AWS always prints State; a hand-written snapshot that omits it means an
-  // ordinary, working route.
-  const state = (route.State ?? 'active').toLowerCase();
-  return {
-    destination,
-    target,
-    active: state === 'active',
-    propagated: PROPAGATED_ORIGINS.has(route.Origin ?? ''),
-    destinationText: to,
-    text: `${to} → ${target?.id ?? 'no target'}${state === 'active' ? '' : ` (${state})`}`,
-  };
-};
-
-const isLiveAssociation = (state: { State: string } | undefined): boolean =>
-  state === undefined ||
-  state.State === 'associated' ||
-  state.State === 'associating';
-
-const toRouteTable = (table: Ec2RouteTable): RouteTable => {
-  const live = table.Associations.filter((a) =>
-    isLiveAssociation(a.AssociationState)
-  );
-  return {
-    id: table.RouteTableId,
-    vpcId: table.VpcId,
-    routes: table.Routes.map(toRoute),
-    isMain: live.some((a) => a.Main),
-    explicitSubnetIds: live.flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
-  };
-};
-
-const parsePolicy = (endpoint: Ec2VpcEndpoint): unknown =>
-  endpoint.PolicyDocument === undefined
-    ? undefined
-    : JSON.parse(endpoint.PolicyDocument);
-
-const toEndpoint = (endpoint: Ec2VpcEndpoint): VpcEndpoint => ({
-  id: endpoint.VpcEndpointId,
-  type: endpoint.VpcEndpointType,
-  vpcId: endpoint.VpcId,
-  service: parseServiceName(endpoint.ServiceName),
-  state: endpoint.State.toLowerCase(),
-  policy: parsePolicy(endpoint),
-  subnetIds: endpoint.SubnetIds ?? [],
-  routeTableIds: endpoint.RouteTableIds ?? [],
-  groupIds: (endpoint.Groups ?? []).map((group) => group.GroupId),
-  privateDnsEnabled: endpoint.PrivateDnsEnabled === true,
-  privateDnsOnlyForInboundResolverEndpoint:
-    endpoint.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint === true,
-  tags: toTags(endpoint.Tags),
-  raw: endpoint,
-});
-
-const toServiceDetail = (detail: Ec2ServiceDetail): ServiceDetail => ({
-  name: detail.ServiceName,
-  types: new Set(detail.ServiceType.map((t) => t.ServiceType)),
-  availabilityZoneIds: detail.AvailabilityZoneIds,
-  availabilityZones: detail.AvailabilityZones,
-  privateDnsNames: [
-    ...(detail.PrivateDnsName ? [detail.PrivateDnsName] : []),
-    ...(detail.PrivateDnsNames ?? []).flatMap((n) =>
-      n.PrivateDnsName ? [n.PrivateDnsName] : []
-    ),
-  ],
-  privateDnsNameVerificationState: detail.PrivateDnsNameVerificationState,
-  vpcEndpointPolicySupported: detail.VpcEndpointPolicySupported !== false,
-});
-
-const toIngressRule = (permission: Ec2IpPermission): IngressRule => ({
-  protocol: permission.IpProtocol.toLowerCase(),
-  fromPort: permission.FromPort,
-  toPort: permission.ToPort,
-  ipv4Ranges: parseAll((permission.IpRanges ?? []).map((r) => r.CidrIp)),
-  ipv6Ranges: parseAll((permission.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)),
-  groupIds: (permission.UserIdGroupPairs ?? []).flatMap((p) =>
-    p.GroupId ? [p.GroupId] : []
-  ),
-  prefixListIds: (permission.PrefixListIds ?? []).flatMap((p) =>
-    p.PrefixListId ? [p.PrefixListId] : []
-  ),
-});
 
 const indexBy = <T, K>(items: readonly T[], key: (item: T) => K): Map<K, T> =>
   new Map(items.map((item) => [key(item), item]));
 
 const groupBy = <T, K>(
   items: Iterable<T>,
-  key: (item: T) => K
+  key: (item: T) => K | undefined
 ): Map<K, T[]> => {
   const groups = new Map<K, T[]>();
   for (const item of items) {
     const k = key(item);
+    if (k === undefined) continue;
     const group = groups.get(k);
     if (group) group.push(item);
     else groups.set(k, [item]);
@@ -361,57 +253,73 @@ const groupBy = <T, K>(
   return groups;
 };
 
-const where = (snapshot: AccountRegionSnapshot): string =>
-  `${snapshot.AccountId}/${snapshot.Region}`;
+const listIds = (tables: readonly RouteTable[]): string =>
+  tables.map((t) => t.id).join(', ');
 
-const mainTablesByVpc = (
-  tables: readonly RouteTable[],
-  context: string
-): Map<string, RouteTable> => {
-  const mains = new Map<string, RouteTable>();
+/** The route-table indexes a subnet's effective table is found with. */
+interface RouteTableIndex {
+  readonly explicit: ReadonlyMap<string, RouteTable[]>;
+  readonly mains: ReadonlyMap<string, RouteTable[]>;
+  readonly unreadableAssociations: ReadonlyMap<string, RouteTable[]>;
+}
+
+const indexRouteTables = (tables: readonly RouteTable[]): RouteTableIndex => {
+  const explicit = new Map<string, RouteTable[]>();
   for (const table of tables) {
-    if (!table.isMain) continue;
-    const other = mains.get(table.vpcId);
-    if (other) {
-      throw new InputError(
-        `${context}: VPC ${table.vpcId} has two main route tables (${other.id}, ${table.id})`
-      );
+    for (const subnetId of table.explicitSubnetIds) {
+      const list = explicit.get(subnetId) ?? [];
+      if (!list.includes(table)) list.push(table);
+      explicit.set(subnetId, list);
     }
-    mains.set(table.vpcId, table);
   }
-  return mains;
+  return {
+    explicit,
+    mains: groupBy(
+      tables.filter((t) => t.isMain),
+      (t) => t.vpcId
+    ),
+    unreadableAssociations: groupBy(
+      tables.filter((t) => t.unreadable.has('Associations')),
+      (t) => t.vpcId
+    ),
+  };
 };
 
 /**
- * Maps every subnet to its effective route table. The fallback is the main
- * table of the subnet's own VPC: DescribeRouteTables does not list implicit
- * associations, and taking any VPC's main table (as some scanners do) mixes
- * VPCs up in a multi-VPC account.
+ * A subnet's effective route table, or why it has none. The fallback is
+ * the main table of the subnet's own VPC: DescribeRouteTables does not list
+ * implicit associations, and taking any VPC's main table (as some scanners
+ * do) mixes VPCs up in a multi-VPC account. A shared-VPC participant sees
+ * none of the owner's tables.
  */
-const effectiveRouteTables = (
-  subnets: readonly Subnet[],
-  tables: readonly RouteTable[],
-  context: string
-): Map<string, RouteTable> => {
-  const explicit = new Map<string, RouteTable>();
-  for (const table of tables) {
-    for (const subnetId of table.explicitSubnetIds) {
-      const other = explicit.get(subnetId);
-      if (other && other.id !== table.id) {
-        throw new InputError(
-          `${context}: subnet ${subnetId} is associated with two route tables (${other.id}, ${table.id})`
-        );
-      }
-      explicit.set(subnetId, table);
-    }
+const effectiveRouteTable = (
+  subnet: Subnet,
+  index: RouteTableIndex
+): RouteTable | string => {
+  const explicit = index.explicit.get(subnet.id) ?? [];
+  const [only] = explicit;
+  if (explicit.length > 1) {
+    return `subnet ${subnet.id} is associated with two route tables (${listIds(explicit)})`;
   }
-  const mains = mainTablesByVpc(tables, context);
-  const effective = new Map<string, RouteTable>();
-  for (const subnet of subnets) {
-    const table = explicit.get(subnet.id) ?? mains.get(subnet.vpcId);
-    if (table) effective.set(subnet.id, table);
+  if (only) return only;
+  if (subnet.vpcId === undefined) {
+    return `${subnet.label} has no VpcId, so its main route table is unknown`;
   }
-  return effective;
+  const unreadable = index.unreadableAssociations.get(subnet.vpcId) ?? [];
+  const [damaged] = unreadable;
+  if (damaged) {
+    return `${damaged.label}: ${damaged.unreadable.get('Associations')}`;
+  }
+  const mains = index.mains.get(subnet.vpcId) ?? [];
+  const [main] = mains;
+  if (mains.length > 1) {
+    return `VPC ${subnet.vpcId} has two main route tables (${listIds(mains)})`;
+  }
+  if (main) return main;
+  return (
+    `no route table of subnet ${subnet.id} is visible: neither an explicit ` +
+    `association nor the main route table of ${subnet.vpcId} is in the inventory`
+  );
 };
 
 const indexServiceDetails = (
@@ -428,82 +336,58 @@ const indexServiceDetails = (
 };
 
 /**
- * Normalises one account-region, as the EC2 API returns it, into the indexes
- * the rules read. Linear in the size of the snapshot.
- *
- * @param snapshot - an account-region that passed the snapshot schema
- * @throws InputError when the route tables contradict each other
+ * Indexes one account-region's resources for the rules: by id, endpoints
+ * by VPC, prefix lists by name, service details by name and type, and every
+ * subnet's effective route table. Linear in the number of resources.
  */
-const buildInventory = (snapshot: AccountRegionSnapshot): Inventory => {
-  const context = where(snapshot);
-  const subnets = indexBy(snapshot.Subnets.map(toSubnet), (s) => s.id);
-  const routeTables = indexBy(
-    snapshot.RouteTables.map(toRouteTable),
-    (t) => t.id
-  );
-  const endpoints = indexBy(snapshot.VpcEndpoints.map(toEndpoint), (e) => e.id);
+const createInventory = (parts: InventoryParts): Inventory => {
+  const routeTableIndex = indexRouteTables(parts.routeTables);
+  const effectiveRouteTables = new Map<string, RouteTable>();
+  const routeTableProblems = new Map<string, string>();
+  for (const subnet of parts.subnets) {
+    const found = effectiveRouteTable(subnet, routeTableIndex);
+    if (typeof found === 'string') routeTableProblems.set(subnet.id, found);
+    else effectiveRouteTables.set(subnet.id, found);
+  }
+  const endpoints = indexBy(parts.endpoints, (e) => e.id);
   return {
-    accountId: snapshot.AccountId,
-    region: snapshot.Region,
-    partition: snapshot.Partition,
-    vpcs: indexBy(snapshot.Vpcs.map(toVpc), (v) => v.id),
-    vpcDns: new Map(
-      snapshot.VpcAttributes.map((a) => [
-        a.VpcId,
-        {
-          enableDnsSupport: a.EnableDnsSupport.Value,
-          enableDnsHostnames: a.EnableDnsHostnames.Value,
-        },
-      ])
-    ),
-    subnets,
-    routeTables,
-    effectiveRouteTables: effectiveRouteTables(
-      [...subnets.values()],
-      [...routeTables.values()],
-      context
-    ),
+    accountId: parts.accountId,
+    region: parts.region,
+    partition: parts.partition,
+    servicePrefixes: parts.servicePrefixes,
+    vpcs: indexBy(parts.vpcs, (v) => v.id),
+    vpcDns: indexBy(parts.vpcDns, (d) => d.vpcId),
+    subnets: indexBy(parts.subnets, (s) => s.id),
+    routeTables: indexBy(parts.routeTables, (t) => t.id),
+    effectiveRouteTables,
+    routeTableProblems,
     endpoints,
     endpointsByVpc: groupBy(endpoints.values(), (e) => e.vpcId),
-    prefixListsByName: indexBy(
-      snapshot.PrefixLists.map((pl) => ({
-        id: pl.PrefixListId,
-        name: pl.PrefixListName,
-        cidrs: parseAll(pl.Cidrs),
-      })),
-      (pl) => pl.name
+    prefixListsByName: indexBy(parts.prefixLists, (pl) => pl.name),
+    serviceDetails: indexServiceDetails(parts.serviceDetails),
+    untypedServiceDetails: indexBy(
+      parts.serviceDetails.filter((d) => d.unreadable.has('ServiceType')),
+      (d) => d.name
     ),
-    serviceDetails: indexServiceDetails(
-      snapshot.ServiceDetails.map(toServiceDetail)
-    ),
-    securityGroups: indexBy(
-      snapshot.SecurityGroups.map((group) => ({
-        id: group.GroupId,
-        name: group.GroupName,
-        ingress: group.IpPermissions.map(toIngressRule),
-      })),
-      (g) => g.id
-    ),
+    securityGroups: indexBy(parts.securityGroups, (g) => g.id),
+    problems: parts.problems,
   };
 };
 
-/**
- * The service detail that describes `endpoint`: same service name, and a
- * `ServiceType` that includes the endpoint's type (S3 and DynamoDB publish a
- * Gateway and an Interface detail under one name).
- */
-const serviceDetailOf = (
+/** True when the resource belongs to the inventory's own account. */
+const isOwned = (
   inventory: Inventory,
-  endpoint: VpcEndpoint
-): ServiceDetail | undefined =>
-  inventory.serviceDetails
-    .get(endpoint.service.name)
-    ?.get(endpoint.type.toLowerCase());
+  resource: { readonly ownerId?: string | undefined }
+): boolean =>
+  resource.ownerId === undefined || resource.ownerId === inventory.accountId;
 
 export type {
   IngressRule,
   Inventory,
+  InventoryParts,
+  InventoryProblem,
   PrefixList,
+  Resource,
   Route,
   RouteDestination,
   RouteTable,
@@ -517,4 +401,4 @@ export type {
   VpcDns,
   VpcEndpoint,
 };
-export { buildInventory, serviceDetailOf };
+export { createInventory, isOwned };

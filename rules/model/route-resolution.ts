@@ -1,5 +1,11 @@
 import { bitAt, type Cidr } from './cidr.js';
-import type { PrefixList, Route, RouteTable } from './inventory.js';
+import type { Route } from './inventory.js';
+
+/** What route resolution needs of a service's AWS-managed prefix list. */
+interface ServicePrefixList {
+  readonly id: string;
+  readonly cidrs: readonly Cidr[];
+}
 
 /**
  * AWS route priority on an equal prefix length ("How route priority works",
@@ -99,9 +105,12 @@ const priorityOf = (route: Route): number =>
  * with that CIDR's own prefix length. Routes to other prefix lists
  * (customer-managed ones) do not take part.
  */
-const buildTries = (table: RouteTable, prefixList: PrefixList): RouteTries => {
+const buildTries = (
+  routes: readonly Route[],
+  prefixList: ServicePrefixList
+): RouteTries => {
   const tries: RouteTries = { v4: {}, v6: {} };
-  for (const route of table.routes) {
+  for (const route of routes) {
     if (!route.active) continue;
     const { destination } = route;
     if (destination.kind === 'cidr') {
@@ -126,16 +135,16 @@ const buildTries = (table: RouteTable, prefixList: PrefixList): RouteTries => {
  * subnet using `table` goes. A CIDR split by a more specific route is
  * reported once per part.
  *
- * @param table - the subnet's effective route table
+ * @param routes - the routes of the subnet's effective route table
  * @param prefixList - the AWS-managed prefix list of the service
  */
 const resolveServiceRoutes = (
-  table: RouteTable,
-  prefixList: PrefixList
+  routes: readonly Route[],
+  prefixList: ServicePrefixList
 ): ResolvedPart[] => {
-  const tries = buildTries(table, prefixList);
+  const tries = buildTries(routes, prefixList);
   return prefixList.cidrs.flatMap((cidr) => resolveBlock(tries, cidr));
 };
 
-export type { ResolvedPart };
+export type { ResolvedPart, ServicePrefixList };
 export { resolveServiceRoutes };

@@ -1,5 +1,10 @@
+import {
+  CannotEvaluateError,
+  type Unreadable,
+  usable,
+} from './cannot-evaluate.js';
 import { InvalidParameterError } from './errors.js';
-import type { Inventory, Tags } from './inventory.js';
+import { type Inventory, isOwned, type Tags } from './inventory.js';
 import {
   booleanParameter,
   describeValue,
@@ -35,12 +40,28 @@ interface Evaluation {
   readonly complianceType: ComplianceType;
   /** Names the cause; 1–256 characters, as PutEvaluations requires. */
   readonly annotation: string;
+  /**
+   * Set when the rule could not decide (the verdict is NON_COMPLIANT and
+   * the annotation begins `cannot evaluate:`): what was missing, uncut.
+   */
+  readonly problem?: string;
+}
+
+/** A resource of the rule's type that another account owns (a shared VPC's). */
+interface NotOwned {
+  readonly ruleId: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly resourceId: string;
+  readonly ownerId: string;
 }
 
 /** What a rule decides for one resource, before it is stamped with ids. */
 interface Verdict {
   readonly complianceType: ComplianceType;
   readonly annotation: string;
+  /** Set for `cannot evaluate` verdicts: see {@link Evaluation.problem}. */
+  readonly problem?: string;
 }
 
 /** Everything about a rule that is not its logic. */
@@ -66,12 +87,16 @@ interface PreparedRule {
   /** The parameter values in effect, defaults filled in. */
   readonly parameters: Readonly<Record<string, unknown>>;
   /**
-   * Evaluates every resource of the rule's type in the inventory, in a
-   * stable order (by resource id).
-   *
-   * @throws InputError when the inventory lacks something the rule needs
+   * Evaluates every resource of the rule's type the account owns, in a
+   * stable order (by resource id). A resource the rule cannot decide is
+   * NON_COMPLIANT `cannot evaluate: …`, never a thrown error.
    */
   readonly evaluate: (inventory: Inventory) => Evaluation[];
+  /**
+   * The resources of the rule's type that another account owns: they are
+   * evaluated by their owner, not here (shared VPCs).
+   */
+  readonly notOwned: (inventory: Inventory) => NotOwned[];
 }
 
 /** A registered rule. */
@@ -87,10 +112,13 @@ interface Rule {
   readonly prepare: (raw?: unknown) => PreparedRule;
 }
 
-/** A resource a rule reports on: its id and tags are all the framework needs. */
+/** A resource a rule reports on: its id, tags and owner are all the framework needs. */
 interface Reportable {
   readonly id: string;
+  readonly label: string;
   readonly tags: Tags;
+  readonly ownerId?: string | undefined;
+  readonly unreadable: Unreadable;
 }
 
 /** Maps parameter specs to the types of their values. */
@@ -218,19 +246,19 @@ const defineRule = <
         readParameter(ruleId, spec, input),
       ])
     ) as ParameterValues<S> & CommonParameterValues;
+    const byId = (a: R, b: R): number =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     const evaluate = (inventory: Inventory): Evaluation[] => {
-      const resources = [...definition.resources(inventory)].sort((a, b) =>
-        a.id < b.id ? -1 : a.id > b.id ? 1 : 0
-      );
+      const resources = [...definition.resources(inventory)]
+        .filter((resource) => isOwned(inventory, resource))
+        .sort(byId);
       const judge = definition.judge(inventory, values);
-      return resources.map((resource) => {
-        const verdict = isExemptByTag(
-          resource.tags,
-          values.exemptTagKey,
-          ruleId
-        )
+      const decide = (resource: R): Verdict =>
+        isExemptByTag(resource.tags, values.exemptTagKey, ruleId)
           ? notApplicable('exempt by tag')
-          : judge(resource);
+          : judgeOrCannotEvaluate((r: R) => judge(usable(r)), resource);
+      return resources.map((resource) => {
+        const verdict = decide(resource);
         return {
           ruleId,
           accountId: inventory.accountId,
@@ -239,12 +267,48 @@ const defineRule = <
           resourceId: resource.id,
           complianceType: verdict.complianceType,
           annotation: clampAnnotation(verdict.annotation),
+          ...(verdict.problem === undefined
+            ? {}
+            : { problem: verdict.problem }),
         };
       });
     };
-    return { metadata, parameters: values, evaluate };
+    const notOwned = (inventory: Inventory): NotOwned[] =>
+      [...definition.resources(inventory)]
+        .filter((resource) => !isOwned(inventory, resource))
+        .sort(byId)
+        .map((resource) => ({
+          ruleId,
+          accountId: inventory.accountId,
+          region: inventory.region,
+          resourceId: resource.id,
+          ownerId: resource.ownerId ?? '',
+        }));
+    return { metadata, parameters: values, evaluate, notOwned };
   };
   return { metadata, prepare };
+};
+
+/**
+ * The judge's verdict, or NON_COMPLIANT `cannot evaluate: …` when the judge
+ * finds something it needs missing (rules/model/cannot-evaluate.ts).
+ */
+const judgeOrCannotEvaluate = <R>(
+  judge: (resource: R) => Verdict,
+  resource: R
+): Verdict => {
+  try {
+    return judge(resource);
+  } catch (error) {
+    if (error instanceof CannotEvaluateError) {
+      return {
+        complianceType: 'NON_COMPLIANT',
+        annotation: error.message,
+        problem: error.reason,
+      };
+    }
+    throw error;
+  }
 };
 
 /** A COMPLIANT verdict. */
@@ -268,6 +332,7 @@ const notApplicable = (annotation: string): Verdict => ({
 export type {
   ComplianceType,
   Evaluation,
+  NotOwned,
   ParameterValues,
   PreparedRule,
   ResourceType,

@@ -1,5 +1,12 @@
+import type { Cidr } from './cidr.js';
 import { cidrsOverlap } from './cidr.js';
-import type { IngressRule, SecurityGroup, Vpc } from './inventory.js';
+import type { IngressRule, SecurityGroup } from './inventory.js';
+
+/** The address blocks of a VPC, where its clients live. */
+interface VpcBlocks {
+  readonly ipv4: readonly Cidr[];
+  readonly ipv6: readonly Cidr[];
+}
 
 const HTTPS = 443;
 
@@ -21,14 +28,17 @@ const coversHttpsPort = (rule: IngressRule): boolean => {
  * least-privilege source), an IPv6 range that overlaps a VPC IPv6 block, a
  * security-group reference or a prefix-list reference.
  */
-const httpsSourceInVpc = (rule: IngressRule, vpc: Vpc): string | undefined => {
+const httpsSourceInVpc = (
+  rule: IngressRule,
+  vpc: VpcBlocks
+): string | undefined => {
   if (!isTcpOrAll(rule) || !coversHttpsPort(rule)) return undefined;
   const v4 = rule.ipv4Ranges.find((range) =>
-    vpc.ipv4Cidrs.some((block) => cidrsOverlap(range, block))
+    vpc.ipv4.some((block) => cidrsOverlap(range, block))
   );
   if (v4) return v4.text;
   const v6 = rule.ipv6Ranges.find((range) =>
-    vpc.ipv6Cidrs.some((block) => cidrsOverlap(range, block))
+    vpc.ipv6.some((block) => cidrsOverlap(range, block))
   );
   if (v6) return v6.text;
   return rule.groupIds[0] ?? rule.prefixListIds[0];
@@ -38,11 +48,11 @@ const httpsSourceInVpc = (rule: IngressRule, vpc: Vpc): string | undefined => {
  * The first group and source admitting HTTPS from the VPC, or `undefined`.
  *
  * @param groups - the endpoint's security groups
- * @param vpc - the endpoint's VPC
+ * @param vpc - the address blocks of the endpoint's VPC
  */
 const findHttpsIngress = (
   groups: readonly SecurityGroup[],
-  vpc: Vpc
+  vpc: VpcBlocks
 ): { readonly group: SecurityGroup; readonly source: string } | undefined => {
   for (const group of groups) {
     for (const rule of group.ingress) {
@@ -53,4 +63,5 @@ const findHttpsIngress = (
   return undefined;
 };
 
+export type { VpcBlocks };
 export { findHttpsIngress, httpsSourceInVpc };

@@ -1,14 +1,17 @@
-import { isEvaluableState, isOfType, locate } from '../model/endpoint-scope.js';
-import { InputError } from '../model/errors.js';
+import { cannotEvaluate, required, usable } from '../model/cannot-evaluate.js';
+import { isEvaluableState, isOfType } from '../model/endpoint-scope.js';
 import type {
   Inventory,
-  PrefixList,
   Route,
   RouteTable,
   RouteTargetKind,
-  Subnet,
   VpcEndpoint,
 } from '../model/inventory.js';
+import {
+  effectiveTableOf,
+  managedPrefixListOf,
+  serviceOf,
+} from '../model/lookups.js';
 import {
   type ResolvedPart,
   resolveServiceRoutes,
@@ -27,8 +30,10 @@ import { metadata, parameters } from './metadata.js';
  * IPv6) to an internet gateway. NAT, transit gateway, egress-only IGW,
  * virtual private gateway and firewall endpoints leave a subnet private.
  */
-const internetGatewayDefaultRoute = (table: RouteTable): Route | undefined =>
-  table.routes.find(
+const internetGatewayDefaultRoute = (
+  routes: readonly Route[]
+): Route | undefined =>
+  routes.find(
     (route) =>
       route.active &&
       route.destination.kind === 'cidr' &&
@@ -37,31 +42,21 @@ const internetGatewayDefaultRoute = (table: RouteTable): Route | undefined =>
       route.target.id.startsWith('igw-')
   );
 
-const prefixListOf = (inventory: Inventory, service: string): PrefixList => {
-  const name = `com.amazonaws.${inventory.region}.${service}`;
-  const found =
-    inventory.prefixListsByName.get(name) ??
-    inventory.prefixListsByName.get(`cn.${name}`);
-  if (!found) {
-    throw new InputError(
-      `${locate(inventory)}: the AWS-managed prefix list ${name} is not in the inventory ` +
-        '(PrefixLists, from DescribePrefixLists); cannot tell where its traffic goes'
-    );
-  }
-  return found;
-};
-
-/** True for an available Gateway endpoint of `service` in `vpcId`. */
+/**
+ * True for an available Gateway endpoint of `service` in `vpcId`.
+ *
+ * @throws CannotEvaluateError when a field that decides it is unreadable
+ */
 const isGatewayEndpointFor = (
   endpoint: VpcEndpoint,
   service: string,
-  vpcId: string,
+  vpcId: string | undefined,
   region: string
 ): boolean =>
   isOfType(endpoint, 'Gateway') &&
-  isAwsServiceIn(endpoint.service, service, region) &&
-  endpoint.vpcId === vpcId &&
-  endpoint.state === 'available';
+  isAwsServiceIn(serviceOf(endpoint), service, region) &&
+  required(endpoint.vpcId, endpoint, 'VpcId') === vpcId &&
+  required(endpoint.state, endpoint, 'State') === 'available';
 
 /**
  * An interface endpoint for the service whose private DNS answers in-VPC
@@ -70,16 +65,20 @@ const isGatewayEndpointFor = (
  */
 const dnsCapturingInterfaceEndpoint = (
   inventory: Inventory,
-  vpcId: string,
+  vpcId: string | undefined,
   service: string
 ): VpcEndpoint | undefined =>
-  (inventory.endpointsByVpc.get(vpcId) ?? []).find(
+  (vpcId === undefined ? [] : (inventory.endpointsByVpc.get(vpcId) ?? [])).find(
     (endpoint) =>
       isOfType(endpoint, 'Interface') &&
-      isAwsServiceIn(endpoint.service, service, inventory.region) &&
+      isAwsServiceIn(serviceOf(endpoint), service, inventory.region) &&
       isEvaluableState(endpoint) &&
-      endpoint.privateDnsEnabled &&
-      !endpoint.privateDnsOnlyForInboundResolverEndpoint
+      required(endpoint.privateDnsEnabled, endpoint, 'PrivateDnsEnabled') &&
+      !required(
+        endpoint.privateDnsOnlyForInboundResolverEndpoint,
+        endpoint,
+        'DnsOptions'
+      )
   );
 
 const GATEWAY_NAMES: Readonly<Record<string, string>> = {
@@ -98,27 +97,50 @@ const KIND_NAMES: Readonly<Record<RouteTargetKind, string>> = {
   'local-gateway': 'local gateway',
   'carrier-gateway': 'carrier gateway',
   'core-network': 'core network',
+  other: 'route target',
 };
 
 const describeEndpointTarget = (
-  endpoint: VpcEndpoint | undefined,
-  id: string,
+  endpoint: VpcEndpoint,
   table: RouteTable,
   region: string
 ): string => {
-  if (!endpoint) return `endpoint ${id} (not in the inventory)`;
+  const { id } = endpoint;
   if (isOfType(endpoint, 'GatewayLoadBalancer'))
     return `Gateway Load Balancer endpoint ${id}`;
   if (!isOfType(endpoint, 'Gateway')) return `${endpoint.type} endpoint ${id}`;
   if (endpoint.state !== 'available')
-    return `gateway endpoint ${id}, which is ${endpoint.raw.State}`;
+    return `gateway endpoint ${id}, which is ${endpoint.stateText}`;
   // Name why an available gateway endpoint does not count: its VPC or the
   // Region in its service name.
+  const service = serviceOf(endpoint);
   if (endpoint.vpcId !== table.vpcId)
     return `gateway endpoint ${id} in ${endpoint.vpcId}, not ${table.vpcId}`;
-  if (endpoint.service.region !== region)
-    return `gateway endpoint ${id} of ${endpoint.service.name}`;
-  return `gateway endpoint ${id} of ${endpoint.service.label}`;
+  if (service.region !== region)
+    return `gateway endpoint ${id} of ${service.name}`;
+  return `gateway endpoint ${id} of ${service.label}`;
+};
+
+/**
+ * The endpoint a route targets. One that is not visible was deleted a
+ * moment ago or is another account's: where the traffic goes is unknown.
+ *
+ * @throws CannotEvaluateError when it is not in the inventory
+ */
+const routedEndpoint = (
+  inventory: Inventory,
+  table: RouteTable,
+  route: Route,
+  id: string
+): VpcEndpoint => {
+  const endpoint = inventory.endpoints.get(id);
+  if (!endpoint) {
+    return cannotEvaluate(
+      `${table.label} routes ${route.destinationText} to endpoint ${id}, ` +
+        'which is not in the inventory (deleted, or owned by another account)'
+    );
+  }
+  return usable(endpoint);
 };
 
 /** Names where a route of `table` sends traffic, for annotations. */
@@ -133,8 +155,7 @@ const describeTarget = (
     return `${KIND_NAMES[target.kind]} ${target.id}`;
   if (target.id.startsWith('vpce-')) {
     return describeEndpointTarget(
-      inventory.endpoints.get(target.id),
-      target.id,
+      routedEndpoint(inventory, table, route, target.id),
       table,
       inventory.region
     );
@@ -151,11 +172,14 @@ const viaGatewayEndpoint = (
   service: string,
   part: ResolvedPart
 ): string | undefined => {
+  const route = part.route;
   const id =
-    part.route?.target?.kind === 'gateway' ? part.route.target.id : undefined;
-  const endpoint = id === undefined ? undefined : inventory.endpoints.get(id);
-  return endpoint &&
-    isGatewayEndpointFor(endpoint, service, table.vpcId, inventory.region)
+    route?.target?.kind === 'gateway' && route.target.id.startsWith('vpce-')
+      ? route.target.id
+      : undefined;
+  if (route === undefined || id === undefined) return undefined;
+  const endpoint = routedEndpoint(inventory, table, route, id);
+  return isGatewayEndpointFor(endpoint, service, table.vpcId, inventory.region)
     ? endpoint.id
     : undefined;
 };
@@ -283,18 +307,7 @@ const describePass = (trace: ServiceTrace): string => {
   return trace.unroutedBlocks === 0 ? via : `${via} (${unroutedText(trace)})`;
 };
 
-const effectiveTableOf = (inventory: Inventory, subnet: Subnet): RouteTable => {
-  const table = inventory.effectiveRouteTables.get(subnet.id);
-  if (!table) {
-    throw new InputError(
-      `${locate(inventory)}: subnet ${subnet.id} has no route table: neither an ` +
-        `explicit association nor the main route table of ${subnet.vpcId} is in the inventory`
-    );
-  }
-  return table;
-};
-
-/** `private-subnet-gateway-endpoints`: see DESIGN.md §2.1. */
+/** `private-subnet-gateway-endpoints`: see `rules/private-subnet-gateway-endpoints/README.md`. */
 const rule = defineRule({
   metadata,
   parameters,
@@ -302,18 +315,24 @@ const rule = defineRule({
   judge: (inventory, { services, requireGatewayRoute }) => {
     // Subnets sharing a route table share its resolution.
     const resolved = new Map<string, ResolvedPart[]>();
-    const partsFor = (table: RouteTable, service: string): ResolvedPart[] => {
+    const partsFor = (
+      table: RouteTable & { readonly routes: readonly Route[] },
+      service: string
+    ): ResolvedPart[] => {
       const key = `${table.id} ${service}`;
       let parts = resolved.get(key);
       if (!parts) {
-        parts = resolveServiceRoutes(table, prefixListOf(inventory, service));
+        parts = resolveServiceRoutes(
+          table.routes,
+          managedPrefixListOf(inventory, service)
+        );
         resolved.set(key, parts);
       }
       return parts;
     };
     return (subnet) => {
-      const table = effectiveTableOf(inventory, subnet);
-      const igwRoute = internetGatewayDefaultRoute(table);
+      const table = effectiveTableOf(inventory, usable(subnet));
+      const igwRoute = internetGatewayDefaultRoute(table.routes);
       if (igwRoute)
         return notApplicable(`public subnet: ${igwRoute.text} in ${table.id}`);
       const traces = services.map((service) =>

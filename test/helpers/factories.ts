@@ -3,37 +3,39 @@
  * Every inventory a test builds goes through the snapshot schema, so the
  * factories cannot drift from the format users write.
  */
-import { findRule } from '../../rules/index.js';
-import { buildInventory, type Inventory } from '../../rules/model/inventory.js';
-import type { Evaluation, Rule, Verdict } from '../../rules/model/rule.js';
-import {
+
+import { readAccountRegion } from '../../functions/formats/snapshot.js';
+import type {
   AccountRegionSnapshot,
-  type Ec2IpPermission,
-  type Ec2PrefixList,
-  type Ec2Route,
-  type Ec2RouteTable,
-  type Ec2SecurityGroup,
-  type Ec2ServiceDetail,
-  type Ec2Subnet,
-  type Ec2Vpc,
-  type Ec2VpcAttributes,
-  type Ec2VpcEndpoint,
-} from '../../rules/model/snapshot.js';
+  Ec2IpPermission,
+  Ec2PrefixList,
+  Ec2Route,
+  Ec2RouteTable,
+  Ec2SecurityGroup,
+  Ec2ServiceDetail,
+  Ec2Subnet,
+  Ec2Vpc,
+  Ec2VpcAttributes,
+  Ec2VpcEndpoint,
+} from '../../functions/formats/snapshot-schema.js';
+import { findRule } from '../../rules/index.js';
+import type { Inventory } from '../../rules/model/inventory.js';
+import type { Evaluation, Rule, Verdict } from '../../rules/model/rule.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
 
 /** The S3 and DynamoDB prefix lists of us-east-1 (real ids, trimmed CIDR lists). */
-const S3_PREFIX_LIST: Ec2PrefixList = {
+const S3_PREFIX_LIST = {
   PrefixListId: 'pl-63a5400a',
   PrefixListName: `com.amazonaws.${REGION}.s3`,
   Cidrs: ['52.216.0.0/15', '3.5.0.0/19', '54.231.0.0/16'],
-};
-const DYNAMODB_PREFIX_LIST: Ec2PrefixList = {
+} satisfies Ec2PrefixList;
+const DYNAMODB_PREFIX_LIST = {
   PrefixListId: 'pl-02cd2c6b',
   PrefixListName: `com.amazonaws.${REGION}.dynamodb`,
   Cidrs: ['3.218.182.0/24', '52.94.0.0/22'],
-};
+} satisfies Ec2PrefixList;
 
 type Tags = Record<string, string>;
 const toTags = (tags: Tags | undefined) =>
@@ -289,9 +291,9 @@ const snapshot = (
   ...parts,
 });
 
-/** Validates the snapshot with the real schema and builds its inventory. */
+/** Reads the snapshot as a file is read and builds its inventory. */
 const inventoryOf = (parts: Partial<AccountRegionSnapshot> = {}): Inventory =>
-  buildInventory(AccountRegionSnapshot.parse(snapshot(parts)));
+  readAccountRegion(snapshot(parts), 'test snapshot');
 
 /** The registered rule with this id; a test naming an unknown one fails. */
 const ruleNamed = (id: string): Rule => {

@@ -4,6 +4,8 @@
  * the call count stays in the DESIGN.md §9 budget, and throttling changes
  * nothing but the time taken.
  */
+
+import { readFileSync } from 'node:fs';
 import {
   ConfigServiceClient,
   type PutEvaluationsCommandInput,
@@ -306,13 +308,21 @@ describe('live scans against moto', () => {
   });
 
   it('runs the Lambda handler itself through vpce-guard invoke and prints what it sent', async () => {
+    // Arrange: the bundled event, for the account that owns moto's
+    // resources (another account's resources are left to their owner).
+    const example = readFileSync('examples/events/periodic.json', 'utf8');
+    const eventFile = writeTemp(
+      'periodic.json',
+      example.replaceAll('111122223333', ACCOUNT)
+    );
+
     // Act
     const result = await runCli(
       'invoke',
       '--rule',
       'interface-endpoint-multi-az',
       '--event',
-      'examples/events/periodic.json'
+      eventFile
     );
 
     // Assert

@@ -47,9 +47,9 @@ import {
   type AccountTarget,
   runConfigRule,
 } from '../../functions/config-rule/run-config-rule.js';
+import type { AccountRegionSnapshot } from '../../functions/formats/snapshot-schema.js';
 import { createLogger } from '../../functions/shared/logger.js';
 import { VpceGuardError } from '../../rules/model/errors.js';
-import type { AccountRegionSnapshot } from '../../rules/model/snapshot.js';
 import { runCli, writeTemp } from '../helpers/cli.js';
 import { serveSnapshot } from '../helpers/ec2-mock.js';
 import {
@@ -86,8 +86,34 @@ interface BadInput {
   readonly lambda?: string;
 }
 
+/**
+ * A snapshot that loads although part of it is malformed or missing: the
+ * resources that need the part are `cannot evaluate`, the rest evaluated.
+ */
+interface PartialInput {
+  readonly file: string;
+  readonly category: string;
+  /** Exit status of `vpce-guard scan --format json`. */
+  readonly status: number;
+  /** Its stderr, when an account-region of the file could not be loaded. */
+  readonly stderr?: string;
+  /** The rule of the Lambda run. */
+  readonly rule?: string;
+  readonly cannotEvaluate: readonly {
+    readonly ruleId: string;
+    readonly resourceId: string;
+    readonly annotation: string;
+  }[];
+  /** The report's problems, without their account and Region. */
+  readonly problems: readonly {
+    readonly resourceId?: string;
+    readonly message: string;
+  }[];
+}
+
 interface Manifest {
   readonly cases: readonly BadInput[];
+  readonly partial: readonly PartialInput[];
   readonly accepted: readonly { readonly file: string }[];
 }
 
@@ -199,6 +225,7 @@ describe('the bad-input corpus', () => {
     // Arrange
     const listed = [
       ...manifest.cases.map((c) => c.file),
+      ...manifest.partial.map((p) => p.file),
       ...manifest.accepted.map((a) => a.file),
     ];
 
@@ -249,14 +276,14 @@ describe('vpce-guard scan on bad input', () => {
     }
   );
 
-  it('prints nothing for a good snapshot when another one is bad', async () => {
+  it('still reports a good snapshot when another file cannot be loaded', async () => {
     // Arrange: the good one is another account, so it alone would print
     const good = writeTemp('good.json', {
       ...(JSON.parse(readFileSync(MINIMAL, 'utf8')) as object),
       AccountId: '444455556666',
     });
     const bad = manifest.cases.find(
-      (c) => c.file === 'snapshot-unknown-subnet.json'
+      (c) => c.file === 'snapshot-vpcs-object.json'
     );
 
     // Act
@@ -270,9 +297,15 @@ describe('vpce-guard scan on bad input', () => {
       'json'
     );
 
-    // Assert
+    // Assert: the same report, the failure on stderr and in problems
     expect(alone.status).toBe(0);
-    expect(both).toEqual({ status: 2, stdout: '', stderr: `${bad?.scan}\n` });
+    expect(both.status).toBe(2);
+    expect(both.stderr).toBe(`${bad?.scan}\n`);
+    const [aloneDocument, bothDocument] = [alone, both].map((r) =>
+      JSON.parse(r.stdout)
+    );
+    expect(bothDocument.evaluations).toEqual(aloneDocument.evaluations);
+    expect(bothDocument.problems).toHaveLength(1);
   });
 
   it('writes no report file when --output names a missing directory', async () => {
@@ -318,6 +351,87 @@ describe('vpce-guard scan on bad input', () => {
     });
     rmSync(directory, { recursive: true, force: true });
   });
+});
+
+const partialCases = manifest.partial.map((p) => [p.file, p] as const);
+
+describe('vpce-guard scan on partly malformed snapshots', () => {
+  it.each(partialCases)(
+    'evaluates %s, reporting only what needs the bad part as cannot evaluate',
+    async (_file, p) => {
+      // Act
+      const result = await runCli(
+        'scan',
+        '--snapshot',
+        fixture(p.file),
+        '--format',
+        'json'
+      );
+
+      // Assert
+      expect(result.status).toBe(p.status);
+      expect(result.stderr).toBe(p.stderr === undefined ? '' : `${p.stderr}\n`);
+      const document = JSON.parse(result.stdout) as {
+        evaluations: {
+          ruleId: string;
+          resourceId: string;
+          annotation: string;
+        }[];
+        problems: { resourceId?: string; message: string }[];
+      };
+      const undecided = document.evaluations
+        .filter((e) => e.annotation.startsWith('cannot evaluate:'))
+        .map(({ ruleId, resourceId, annotation }) => ({
+          ruleId,
+          resourceId,
+          annotation,
+        }));
+      expect(undecided).toEqual(p.cannotEvaluate);
+      expect(
+        document.problems.map(({ resourceId, message }) => ({
+          ...(resourceId === undefined ? {} : { resourceId }),
+          message,
+        }))
+      ).toEqual(p.problems);
+      // Everything else was evaluated: more evaluations than undecided ones.
+      expect(document.evaluations.length).toBeGreaterThan(undecided.length);
+    }
+  );
+});
+
+describe('the Lambda rule on partly malformed snapshots', () => {
+  it.each(partialCases.filter(([, p]) => p.rule !== undefined))(
+    'sends every evaluation of %s, cannot evaluate ones included, and their findings',
+    async (_file, p) => {
+      // Arrange
+      const ruleId = p.rule ?? '';
+      serveSnapshot(ec2, readFixture(p.file) as AccountRegionSnapshot);
+
+      // Act
+      const result = await runConfigRule(
+        periodicEvent(ruleId),
+        dependencies(ruleId)
+      );
+
+      // Assert
+      const sent = sentEvaluations();
+      expect(sent.map((e) => e.ComplianceResourceId)).toEqual(
+        result.evaluations.map((e) => e.resourceId)
+      );
+      for (const expected of p.cannotEvaluate.filter(
+        (c) => c.ruleId === ruleId
+      )) {
+        expect(sent).toContainEqual(
+          expect.objectContaining({
+            ComplianceResourceId: expected.resourceId,
+            ComplianceType: 'NON_COMPLIANT',
+            Annotation: expected.annotation,
+          })
+        );
+      }
+      expect(importedFindings()).toHaveLength(sent.length);
+    }
+  );
 });
 
 describe('vpce-guard invoke on bad input', () => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { SourcedInventory } from '../../../cli/evaluate.js';
 import { renderHtml } from '../../../cli/report/html.js';
-import { loadSnapshotFile } from '../../../functions/shared/snapshot-loader.js';
 import { rules } from '../../../rules/index.js';
-import { buildInventory } from '../../../rules/model/inventory.js';
 import type { Evaluation } from '../../../rules/model/rule.js';
+import { loadInventories } from '../../helpers/example.js';
 
 const BASE = 'https://runbooks.example.test';
 const GENERATED_AT = new Date('2024-05-01T12:00:00Z');
@@ -39,11 +38,7 @@ const load = async (): Promise<{
   inventories: SourcedInventory[];
   evaluations: Evaluation[];
 }> => {
-  const loaded = await loadSnapshotFile('examples/landscape.json');
-  const inventories = loaded.map(({ source, snapshot }) => ({
-    source,
-    inventory: buildInventory(snapshot),
-  }));
+  const inventories = await loadInventories();
   const evaluations = rules.flatMap((rule) =>
     inventories.flatMap(({ inventory }) => rule.prepare({}).evaluate(inventory))
   );
@@ -53,7 +48,13 @@ const load = async (): Promise<{
 const render = (
   evaluations: readonly Evaluation[],
   inventories: readonly SourcedInventory[]
-): string => renderHtml(evaluations, metadata, inventories, BASE, GENERATED_AT);
+): string =>
+  renderHtml(
+    { evaluations, inventories, notOwned: [], problems: [] },
+    metadata,
+    BASE,
+    GENERATED_AT
+  );
 
 describe('renderHtml', () => {
   it('renders a well-formed HTML5 document', async () => {

@@ -55,7 +55,12 @@ describe('vpce-guard scan', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     const document = JSON.parse(result.stdout);
-    expect(Object.keys(document)).toEqual(['evaluations', 'summary']);
+    expect(Object.keys(document)).toEqual([
+      'evaluations',
+      'summary',
+      'problems',
+    ]);
+    expect(document.problems).toEqual([]);
     expect(document.evaluations).toEqual([
       {
         ruleId: 'private-subnet-gateway-endpoints',
@@ -103,11 +108,13 @@ describe('vpce-guard scan', () => {
       compliant: 0,
       nonCompliant: 1,
       notApplicable: 0,
+      notOwned: 0,
     });
     expect(document.summary.accounts['111122223333/us-east-1']).toEqual({
       compliant: 0,
       nonCompliant: 2,
       notApplicable: 3,
+      notOwned: 0,
     });
   });
 
@@ -202,20 +209,56 @@ describe('vpce-guard scan', () => {
     expect(table.stdout).toContain('in 2 account-regions');
   });
 
-  it('rejects an account-region that two files both hold', async () => {
+  it('skips an account-region that two files both hold, reports the rest and exits 2', async () => {
     // Act
     const result = await runCli(
       'scan',
       '--snapshot',
       MINIMAL,
-      'test/fixtures/snapshots/two-regions.json'
+      'test/fixtures/snapshots/two-regions.json',
+      '--format',
+      'json'
     );
 
     // Assert
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      `vpce-guard: test/fixtures/snapshots/two-regions.json[0]: account-region 111122223333/us-east-1 is also in ${MINIMAL}\n`
+      `vpce-guard: 111122223333/us-east-1: test/fixtures/snapshots/two-regions.json[0]: the same account-region is also in ${MINIMAL}\n`
     );
+    const document = JSON.parse(result.stdout);
+    expect(Object.keys(document.summary.accounts).sort()).toEqual([
+      '111122223333/eu-west-1',
+      '111122223333/us-east-1',
+    ]);
+    expect(document.problems).toEqual([
+      {
+        accountId: '111122223333',
+        region: 'us-east-1',
+        message: `test/fixtures/snapshots/two-regions.json[0]: the same account-region is also in ${MINIMAL}`,
+      },
+    ]);
+  });
+
+  it('reports every account-region of an array file but one that cannot be loaded, and exits 2', async () => {
+    // Act
+    const file = 'test/fixtures/snapshots/array-second-invalid.json';
+    const result = await runCli('scan', '--snapshot', file, '--format', 'json');
+
+    // Assert
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      `vpce-guard: ${file}[1]: Region: missing (expected a string)\n`
+    );
+    const document = JSON.parse(result.stdout);
+    expect(document.summary.accounts).toHaveProperty([
+      '111122223333/us-east-1',
+    ]);
+    expect(document.problems).toEqual([
+      {
+        accountId: '111122223333',
+        message: `${file}[1]: Region: missing (expected a string)`,
+      },
+    ]);
   });
 
   it('writes the report to --output and nothing to stdout', async () => {
@@ -273,8 +316,12 @@ describe('vpce-guard scan', () => {
       'vpce-guard: --rules: unknown rule "no-such-rule"',
     ],
     [
-      ['scan', '--snapshot', 'test/fixtures/snapshots/missing-az-id.json'],
-      'missing-az-id.json: Subnets[0].AvailabilityZoneId: missing (expected a string)',
+      [
+        'scan',
+        '--snapshot',
+        'test/fixtures/snapshots/missing-security-groups.json',
+      ],
+      'missing-security-groups.json: SecurityGroups: missing (expected an array)',
     ],
     [
       ['scan', '--snapshot', MINIMAL, '--format', 'xml'],

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import pino from 'pino';
 import {
   type AccountClients,
   type AccountTarget,
@@ -434,6 +435,56 @@ describe('runConfigRule', () => {
         dependencies('interface-endpoint-multi-az')
       )
     ).rejects.toThrow(InvalidEventError);
+  });
+
+  it('logs one warning per resource it cannot evaluate and still sends every other evaluation', async () => {
+    // Arrange: vpce-gone names a subnet the inventory does not hold
+    // (deleted between two Describe calls).
+    serveSnapshot(
+      ec2,
+      snapshot({
+        ...landscape(),
+        VpcEndpoints: [
+          endpoint('vpce-ssm', { subnets: ['subnet-a'] }),
+          endpoint('vpce-gone', { subnets: ['subnet-gone'] }),
+        ],
+      })
+    );
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino(
+      { level: 'info' },
+      {
+        write: (line: string) => {
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+        },
+      }
+    );
+
+    // Act
+    await runConfigRule(periodic(), {
+      ...dependencies('interface-endpoint-multi-az'),
+      logger,
+    });
+
+    // Assert
+    const warnings = lines.filter((line) => line.level === 40);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        resourceId: 'vpce-gone',
+        problem: expect.stringContaining('subnet-gone'),
+        msg: 'cannot evaluate a resource',
+      }),
+    ]);
+    expect(
+      sentEvaluations().map((e) => [
+        e.ComplianceResourceId,
+        e.ComplianceType,
+        e.Annotation?.startsWith('cannot evaluate:'),
+      ])
+    ).toEqual([
+      ['vpce-gone', 'NON_COMPLIANT', true],
+      ['vpce-ssm', 'NON_COMPLIANT', false],
+    ]);
   });
 
   it('reports nothing when an EC2 call is denied, and names the action', async () => {

@@ -6,9 +6,7 @@ import {
   findingId,
   truncate,
 } from '../../../functions/shared/asff.js';
-import { loadSnapshotFile } from '../../../functions/shared/snapshot-loader.js';
 import { rules } from '../../../rules/index.js';
-import { buildInventory } from '../../../rules/model/inventory.js';
 import type {
   ComplianceType,
   Evaluation,
@@ -19,6 +17,7 @@ import {
   SECURITY_HUB_FIELD_LIMITS,
   validateShape,
 } from '../../helpers/api-model.js';
+import { loadInventories } from '../../helpers/example.js';
 import {
   ACCOUNT,
   endpoint,
@@ -422,9 +421,8 @@ describe('the Security Hub API model', () => {
 
   it('accepts every finding built for the bundled example as BatchImportFindings input', async () => {
     // Arrange
-    const loaded = await loadSnapshotFile('examples/landscape.json');
-    const findings = loaded.flatMap(({ snapshot }) => {
-      const inventory = buildInventory(snapshot);
+    const loaded = await loadInventories();
+    const findings = loaded.flatMap(({ inventory }) => {
       const findingContext = context({
         partition: inventory.partition,
         region: inventory.region,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   DescribePrefixListsCommand,
   DescribeRouteTablesCommand,
@@ -13,6 +14,16 @@ import {
 } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { readAccountRegion } from '../../../functions/formats/snapshot.js';
+import type {
+  AccountRegionSnapshot,
+  Ec2RouteTable,
+  Ec2SecurityGroup,
+  Ec2ServiceDetail,
+  Ec2Subnet,
+  Ec2Vpc,
+  Ec2VpcEndpoint,
+} from '../../../functions/formats/snapshot-schema.js';
 import {
   type LoadScope,
   loadSnapshotFromEc2,
@@ -21,17 +32,8 @@ import {
   AccessDeniedError,
   AwsCallError,
 } from '../../../functions/shared/errors.js';
-import { findRule } from '../../../rules/index.js';
-import { buildInventory } from '../../../rules/model/inventory.js';
-import {
-  AccountRegionSnapshot,
-  type Ec2RouteTable,
-  type Ec2SecurityGroup,
-  type Ec2ServiceDetail,
-  type Ec2Subnet,
-  type Ec2Vpc,
-  type Ec2VpcEndpoint,
-} from '../../../rules/model/snapshot.js';
+import { findRule, rules } from '../../../rules/index.js';
+import { serveSnapshot } from '../../helpers/ec2-mock.js';
 import {
   ACCOUNT,
   DYNAMODB_PREFIX_LIST,
@@ -475,8 +477,6 @@ describe('loadSnapshotFromEc2 prefix lists', () => {
         Values: [
           `com.amazonaws.${REGION}.s3`,
           `com.amazonaws.${REGION}.dynamodb`,
-          `cn.com.amazonaws.${REGION}.s3`,
-          `cn.com.amazonaws.${REGION}.dynamodb`,
         ],
       },
     ]);
@@ -486,6 +486,32 @@ describe('loadSnapshotFromEc2 prefix lists', () => {
     ]);
     expect(inputsOf(GetManagedPrefixListEntriesCommand)).toHaveLength(0);
   });
+
+  it.each([
+    ['cn-north-1', 'aws-cn', ['cn.com.amazonaws', 'com.amazonaws']],
+    ['eusc-de-east-1', 'aws-eusc', ['eu.amazonaws', 'com.amazonaws']],
+  ])(
+    'asks for the prefix-list names of every naming scheme of %s',
+    async (region, partition, prefixes) => {
+      // Act
+      await loadSnapshotFromEc2(
+        ec2,
+        { ...SCOPE, region, partition },
+        PRINCIPAL
+      );
+
+      // Assert
+      expect(inputsOf(DescribePrefixListsCommand)[0]?.Filters).toEqual([
+        {
+          Name: 'prefix-list-name',
+          Values: prefixes.flatMap((p) => [
+            `${p}.${region}.s3`,
+            `${p}.${region}.dynamodb`,
+          ]),
+        },
+      ]);
+    }
+  );
 
   it('reads the entries of a prefix list returned without Cidrs, as moto returns it', async () => {
     // Arrange
@@ -586,10 +612,11 @@ describe('loadSnapshotFromEc2 result', () => {
 
     // Act
     const snapshot = await loadSnapshotFromEc2(ec2, SCOPE, PRINCIPAL);
-    const evaluations = rule?.evaluate(buildInventory(snapshot)) ?? [];
+    const inventory = readAccountRegion(snapshot, 'ec2');
+    const evaluations = rule?.evaluate(inventory) ?? [];
 
     // Assert
-    expect(AccountRegionSnapshot.safeParse(snapshot).success).toBe(true);
+    expect(inventory.problems).toEqual([]);
     expect(snapshot).toMatchObject({
       AccountId: ACCOUNT,
       Region: REGION,
@@ -721,4 +748,71 @@ describe('loadSnapshotFromEc2 errors', () => {
       action: 'ec2:DescribeSubnets',
     });
   });
+});
+
+describe('loadSnapshotFromEc2 on real-account shapes', () => {
+  /** A test/fixtures/real-shapes snapshot, as EC2 would answer for it. */
+  const serveShape = (file: string): AccountRegionSnapshot => {
+    const shape = JSON.parse(
+      readFileSync(`test/fixtures/real-shapes/${file}`, 'utf8')
+    ) as AccountRegionSnapshot;
+    serveSnapshot(ec2Mock, shape);
+    return shape;
+  };
+
+  const evaluateAll = (snapshot: AccountRegionSnapshot) => {
+    const inventory = readAccountRegion(snapshot, 'ec2');
+    return rules.flatMap((rule) => {
+      const prepared = rule.prepare({});
+      return [...prepared.evaluate(inventory), ...prepared.notOwned(inventory)];
+    });
+  };
+
+  it('loads a shared-VPC participant, asks nothing about the owner’s VPC, and leaves its subnets to the owner', async () => {
+    // Arrange: subnets and VPC owned by 111122223333, seen by 444455556666
+    const shape = serveShape('shared-vpc-participant.json');
+
+    // Act
+    const snapshot = await loadSnapshotFromEc2(
+      ec2,
+      { accountId: shape.AccountId, region: shape.Region, partition: 'aws' },
+      PRINCIPAL
+    );
+    const results = evaluateAll(snapshot);
+
+    // Assert
+    expect(inputsOf(DescribeVpcAttributeCommand)).toEqual([]);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((r) => 'ownerId' in r)).toBe(true);
+  });
+
+  it.each([
+    'lattice-resource-endpoint.json',
+    'lattice-service-network-endpoint.json',
+  ])(
+    'loads %s, asks for no service detail of an endpoint without ServiceName, and judges it not applicable',
+    async (file) => {
+      // Arrange
+      const shape = serveShape(file);
+      const lattice = shape.VpcEndpoints.find(
+        (e) => e.ServiceName === undefined
+      );
+
+      // Act
+      const snapshot = await loadSnapshotFromEc2(ec2, SCOPE, PRINCIPAL);
+      const results = evaluateAll(snapshot);
+
+      // Assert
+      for (const input of inputsOf(DescribeVpcEndpointServicesCommand)) {
+        expect(input.ServiceNames).not.toContain(undefined);
+      }
+      const verdicts = results.filter(
+        (r) => r.resourceId === lattice?.VpcEndpointId
+      );
+      expect(verdicts).toHaveLength(4);
+      for (const verdict of verdicts) {
+        expect(verdict).toMatchObject({ complianceType: 'NOT_APPLICABLE' });
+      }
+    }
+  );
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import type {
+  Ec2PrefixList,
+  Ec2Route,
+} from '../../../functions/formats/snapshot-schema.js';
+import type { Cidr } from '../../../rules/model/cidr.js';
+import type { Route } from '../../../rules/model/inventory.js';
 import { resolveServiceRoutes } from '../../../rules/model/route-resolution.js';
-import type { Ec2PrefixList, Ec2Route } from '../../../rules/model/snapshot.js';
 import {
   inventoryOf,
   route,
@@ -11,18 +16,18 @@ import {
 const S3_PL = S3_PREFIX_LIST.PrefixListId;
 
 /** An S3 prefix list with one IPv4 and one IPv6 block. */
-const DUAL_STACK_S3: Ec2PrefixList = {
+const DUAL_STACK_S3 = {
   PrefixListId: 'pl-0dual',
   PrefixListName: 'com.amazonaws.us-east-1.s3',
   Cidrs: ['52.216.0.0/15', '2600:1fa0:8000::/39'],
-};
+} satisfies Ec2PrefixList;
 
 /** A customer-managed prefix list holding the same blocks as S3. */
-const CORPORATE_LIST: Ec2PrefixList = {
+const CORPORATE_LIST = {
   PrefixListId: 'pl-0corp',
   PrefixListName: 'corp-egress',
   Cidrs: [...S3_PREFIX_LIST.Cidrs],
-};
+} satisfies Ec2PrefixList;
 
 /** A propagated route (virtual private gateway route propagation). */
 const propagated = (cidr: string, target: Partial<Ec2Route>): Ec2Route =>
@@ -39,9 +44,21 @@ const S3_ROUTE = route.prefixList(S3_PL, 'vpce-s3');
  * `routes` (after the local route) and returns `[part, winning route]`
  * pairs, sorted by part; the route is its text (`0.0.0.0/0 → nat-1`).
  */
+/** A prefix list with the fields a test names it by. */
+type NamedPrefixList = Ec2PrefixList & {
+  readonly PrefixListId: string;
+  readonly PrefixListName: string;
+};
+
+/** The routes of an inventory's table and its list, as the rule resolves them. */
+const resolvable = (
+  table: { readonly routes?: readonly Route[] | undefined },
+  list: { readonly id: string; readonly cidrs?: readonly Cidr[] | undefined }
+) => [table.routes ?? [], { id: list.id, cidrs: list.cidrs ?? [] }] as const;
+
 const resolve = (
   routes: readonly Ec2Route[],
-  prefixList: Ec2PrefixList = S3_PREFIX_LIST,
+  prefixList: NamedPrefixList = S3_PREFIX_LIST,
   otherLists: readonly Ec2PrefixList[] = []
 ): [string, string | undefined][] => {
   const inventory = inventoryOf({
@@ -51,7 +68,7 @@ const resolve = (
   const table = inventory.routeTables.get('rtb-1');
   const list = inventory.prefixListsByName.get(prefixList.PrefixListName);
   if (!table || !list) throw new Error('fixture lacks rtb-1 or the list');
-  return resolveServiceRoutes(table, list)
+  return resolveServiceRoutes(...resolvable(table, list))
     .map((p): [string, string | undefined] => [p.part, p.route?.text])
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 };
@@ -395,7 +412,7 @@ describe('resolveServiceRoutes route selection', () => {
     if (!table || !list) throw new Error('fixture lacks rtb-1 or the list');
 
     // Act
-    const parts = resolveServiceRoutes(table, list);
+    const parts = resolveServiceRoutes(...resolvable(table, list));
 
     // Assert
     expect(parts).toEqual([

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
+import type { AccountRegionSnapshot } from '../../../functions/formats/snapshot-schema.js';
 import { rules } from '../../../rules/index.js';
 import { InvalidParameterError } from '../../../rules/model/errors.js';
 import type { RuleMetadata } from '../../../rules/model/rule.js';
-import type { AccountRegionSnapshot } from '../../../rules/model/snapshot.js';
 import {
   ACCOUNT,
   endpoint,
@@ -359,7 +359,7 @@ describe('evaluations', () => {
   const parts = (order: readonly number[]): Partial<AccountRegionSnapshot> => ({
     Subnets: [subnet('subnet-2', { az: 'az2' }), subnet('subnet-1')],
     RouteTables: [routeTable('rtb-1', { main: true })],
-    VpcEndpoints: order.flatMap((i) => endpoints[i] ?? []),
+    VpcEndpoints: order.map((i) => endpoints[i]).filter((e) => e !== undefined),
     SecurityGroups: [securityGroup('sg-1')],
   });
 

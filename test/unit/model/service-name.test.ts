@@ -6,6 +6,21 @@ import {
 
 describe('parseServiceName', () => {
   it.each([
+    [
+      'eu.amazonaws.eusc-de-east-1.ecr.api',
+      ['eu.amazonaws', 'com.amazonaws'],
+      'ecr.api',
+    ],
+    ['gov.ic.c2s.us-iso-east-1.s3', ['gov.ic.c2s', 'com.amazonaws'], 's3'],
+  ])('reads %s with the prefixes of its partition', (name, prefixes, label) => {
+    // Act
+    const parsed = parseServiceName(name, prefixes);
+
+    // Assert
+    expect(parsed).toMatchObject({ origin: 'aws', label });
+  });
+
+  it.each([
     ['com.amazonaws.us-east-1.s3', 'aws', 'us-east-1', 's3'],
     ['cn.com.amazonaws.cn-north-1.s3', 'aws', 'cn-north-1', 's3'],
     ['com.amazonaws.cn-north-1.s3', 'aws', 'cn-north-1', 's3'],
@@ -27,6 +42,14 @@ describe('parseServiceName', () => {
       'execute-api',
     ],
     ['com.amazonaws.us-east-1.s3-fips', 'aws', 'us-east-1', 's3-fips'],
+    ['com.amazonaws.eusc-de-east-1.s3', 'aws', 'eusc-de-east-1', 's3'],
+    ['com.amazonaws.us-isob-east-1.ec2', 'aws', 'us-isob-east-1', 'ec2'],
+    [
+      'com.amazonaws.s3-global.accesspoint',
+      'aws',
+      undefined,
+      's3-global.accesspoint',
+    ],
   ])(
     'reads %s as %s service in %s labelled %s',
     (name, origin, region, label) => {
@@ -38,12 +61,7 @@ describe('parseServiceName', () => {
     }
   );
 
-  it.each([
-    'com.example.widgets',
-    'com.amazonaws.s3-global.accesspoint',
-    'aws.sagemaker.notebook',
-    '',
-  ])(
+  it.each(['com.example.widgets', 'aws.sagemaker.notebook', ''])(
     'reads %j as unknown, without a region, labelled by the whole name',
     (name) => {
       // Act

@@ -1,14 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidParameterError } from '../../../rules/model/errors.js';
 import type {
   AccountRegionSnapshot,
   Ec2ServiceDetail,
-} from '../../../rules/model/snapshot.js';
+} from '../../../functions/formats/snapshot-schema.js';
+import { InvalidParameterError } from '../../../rules/model/errors.js';
 import {
   ACCOUNT,
   endpoint,
   evaluate,
+  inventoryOf,
+  ruleNamed,
   serviceDetail,
+  snapshot,
   verdictOf,
 } from '../../helpers/factories.js';
 
@@ -599,19 +602,27 @@ describe('endpoint-policy-restrictive parameters', () => {
     }
   );
 
-  it('trusts the account that owns the endpoint, not only the scanned account', () => {
+  it('leaves an endpoint another account owns to that account, which trusts itself', () => {
     // Arrange
     const parts = oneEndpoint({
       ownerId: PARTNER,
       policy: accountPolicy(PARTNER),
     });
+    const rule = ruleNamed(RULE).prepare({ trustedOrgIds: ORG });
 
     // Act
-    const verdict = verdictOf(RULE, parts, 'vpce-1', { trustedOrgIds: ORG });
+    const here = rule.evaluate(inventoryOf(parts));
+    const atOwner = rule.evaluate(
+      inventoryOf({ ...snapshot(parts), AccountId: PARTNER })
+    );
 
     // Assert
-    expect(verdict.complianceType).toBe('COMPLIANT');
-    expect(verdict.annotation).toContain('Open names its principals');
+    expect(here).toEqual([]);
+    expect(rule.notOwned(inventoryOf(parts))).toMatchObject([
+      { resourceId: 'vpce-1', ownerId: PARTNER },
+    ]);
+    expect(atOwner[0]?.complianceType).toBe('COMPLIANT');
+    expect(atOwner[0]?.annotation).toContain('Open names its principals');
   });
 });
 

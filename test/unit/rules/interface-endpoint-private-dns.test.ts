@@ -1,9 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  InputError,
-  InvalidParameterError,
-} from '../../../rules/model/errors.js';
-import type { Ec2ServiceDetail } from '../../../rules/model/snapshot.js';
+import type { Ec2ServiceDetail } from '../../../functions/formats/snapshot-schema.js';
+import { InvalidParameterError } from '../../../rules/model/errors.js';
 import {
   endpoint,
   evaluate,
@@ -305,22 +302,28 @@ describe('interface-endpoint-private-dns verdict', () => {
   it.each([
     ['no VPC attributes at all', []],
     ['only the attributes of another VPC', [vpcDns('vpc-2')]],
-  ])('rejects an inventory with %s for the endpoint’s VPC', (_label, attrs) => {
-    // Arrange
-    const parts = {
-      Vpcs: [vpc('vpc-1'), vpc('vpc-2', ['10.1.0.0/16'])],
-      VpcAttributes: attrs,
-      VpcEndpoints: [endpoint('vpce-1')],
-      ServiceDetails: [serviceDetail('ssm', ['Interface'])],
-    };
+  ])(
+    'cannot evaluate an endpoint when the inventory has %s for its VPC',
+    (_label, attrs) => {
+      // Arrange
+      const parts = {
+        Vpcs: [vpc('vpc-1'), vpc('vpc-2', ['10.1.0.0/16'])],
+        VpcAttributes: attrs,
+        VpcEndpoints: [endpoint('vpce-1')],
+        ServiceDetails: [serviceDetail('ssm', ['Interface'])],
+      };
 
-    // Act
-    const run = () => evaluate(RULE, parts);
+      // Act
+      const [evaluation] = evaluate(RULE, parts);
 
-    // Assert
-    expect(run).toThrow(InputError);
-    expect(run).toThrow(/vpc-1/);
-  });
+      // Assert
+      expect(evaluation).toMatchObject({
+        complianceType: 'NON_COMPLIANT',
+        annotation:
+          'cannot evaluate: the DNS attributes of vpc-1 are not in the inventory (VpcAttributes, from DescribeVpcAttribute)',
+      });
+    }
+  );
 });
 
 describe('interface-endpoint-private-dns exemptServices', () => {

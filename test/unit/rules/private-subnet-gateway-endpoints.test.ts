@@ -1,15 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  InputError,
-  InvalidParameterError,
-} from '../../../rules/model/errors.js';
 import type {
   AccountRegionSnapshot,
   Ec2PrefixList,
   Ec2Route,
   Ec2RouteTable,
   Ec2VpcEndpoint,
-} from '../../../rules/model/snapshot.js';
+} from '../../../functions/formats/snapshot-schema.js';
+import { InvalidParameterError } from '../../../rules/model/errors.js';
 import {
   DYNAMODB_PREFIX_LIST,
   endpoint,
@@ -241,7 +238,7 @@ describe('private-subnet-gateway-endpoints effective route table', () => {
     }
   );
 
-  it('rejects a subnet whose VPC has no main table in the inventory', () => {
+  it('cannot evaluate a subnet whose VPC has no main table in the inventory', () => {
     // Arrange: rtb-1 is the main table of vpc-1, subnet-2 is in vpc-2.
     const parts: Parts = {
       Vpcs: [vpc('vpc-1'), vpc('vpc-2', ['10.1.0.0/16'])],
@@ -252,11 +249,15 @@ describe('private-subnet-gateway-endpoints effective route table', () => {
     };
 
     // Act
-    const run = () => evaluate(RULE, parts, S3_ONLY);
+    const [evaluation] = evaluate(RULE, parts, S3_ONLY);
 
-    // Assert
-    expect(run).toThrow(InputError);
-    expect(run).toThrow(/subnet-2.*vpc-2/);
+    // Assert: a shared-VPC participant sees no owner's table either
+    expect(evaluation).toMatchObject({
+      resourceId: 'subnet-2',
+      complianceType: 'NON_COMPLIANT',
+      annotation:
+        'cannot evaluate: no route table of subnet subnet-2 is visible: neither an explicit association nor the main route table of vpc-2 is in the inventory',
+    });
   });
 });
 
@@ -463,13 +464,12 @@ describe('private-subnet-gateway-endpoints gateway endpoints', () => {
       },
     },
     {
-      name: 'reports S3 traffic routed to an endpoint that is not in the inventory',
+      name: 'cannot evaluate S3 traffic routed to an endpoint that is not in the inventory',
       parts: onMainTable([route.prefixList(S3_PL, 'vpce-gone')]),
       expected: {
         complianceType: 'NON_COMPLIANT',
-        annotation: expect.stringContaining(
-          'endpoint vpce-gone (not in the inventory)'
-        ),
+        annotation:
+          'cannot evaluate: route table rtb-1 routes pl-63a5400a to endpoint vpce-gone, which is not in the inventory (deleted, or owned by another account)',
       },
     },
     {
@@ -1063,7 +1063,7 @@ describe('private-subnet-gateway-endpoints prefix lists', () => {
       /com\.amazonaws\.us-east-1\.dynamodb /,
     ],
   ])(
-    'rejects an inventory without the %s prefix list when a private subnet needs it',
+    'cannot evaluate a private subnet when the inventory lacks the %s prefix list',
     (_name, services, prefixLists, message) => {
       // Arrange
       const parts = onMainTable([route.cidr('0.0.0.0/0', NAT)], [], {
@@ -1071,15 +1071,16 @@ describe('private-subnet-gateway-endpoints prefix lists', () => {
       });
 
       // Act
-      const run = () => judge(parts, { services });
+      const verdict = judge(parts, { services });
 
       // Assert
-      expect(run).toThrow(InputError);
-      expect(run).toThrow(message);
+      expect(verdict.complianceType).toBe('NON_COMPLIANT');
+      expect(verdict.annotation).toMatch(/^cannot evaluate: /);
+      expect(verdict.annotation).toMatch(message);
     }
   );
 
-  it('rejects an inventory whose S3 prefix list is named for another Region', () => {
+  it('cannot evaluate a private subnet when the S3 prefix list is named for another Region', () => {
     // Arrange
     const parts = onMainTable([S3_ROUTE], [S3_GATEWAY], {
       PrefixLists: [
@@ -1088,10 +1089,15 @@ describe('private-subnet-gateway-endpoints prefix lists', () => {
     });
 
     // Act
-    const run = () => judge(parts);
+    const verdict = judge(parts);
 
     // Assert
-    expect(run).toThrow(InputError);
+    expect(verdict).toEqual({
+      complianceType: 'NON_COMPLIANT',
+      annotation: expect.stringMatching(
+        /^cannot evaluate: the AWS-managed prefix list com\.amazonaws\.us-east-1\.s3 is not in the inventory/
+      ),
+    });
   });
 });
 
@@ -1203,7 +1209,7 @@ describe('private-subnet-gateway-endpoints China Regions', () => {
     },
   ])('$name', judgesCase);
 
-  it('rejects a China inventory that only has the us-east-1 S3 prefix list', () => {
+  it('cannot evaluate a China subnet when only the us-east-1 S3 prefix list is there', () => {
     // Arrange
     const parts: Parts = {
       ...china(`com.amazonaws.${REGION}.s3`, [CN_ROUTE], [CN_GATEWAY]),
@@ -1211,11 +1217,10 @@ describe('private-subnet-gateway-endpoints China Regions', () => {
     };
 
     // Act
-    const run = () => judge(parts);
+    const verdict = judge(parts);
 
     // Assert
-    expect(run).toThrow(InputError);
-    expect(run).toThrow(/cn-north-1\.s3/);
+    expect(verdict.annotation).toMatch(/^cannot evaluate: .*cn-north-1\.s3/);
   });
 });
 
