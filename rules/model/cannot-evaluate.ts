@@ -54,14 +54,18 @@ const required = <T>(
   value: T | undefined,
   resource: Described,
   field: string
-): T => {
-  if (value !== undefined) return value;
+): T =>
+  value !== undefined ? value : cannotEvaluate(lacking(resource, field));
+
+/**
+ * Why `field` of a resource has no value: what was wrong with it, or that
+ * it is missing.
+ */
+const lacking = (resource: Described, field: string): string => {
   const problem = resource.unreadable.get(field);
-  return cannotEvaluate(
-    problem === undefined
-      ? `${resource.label} has no ${field}`
-      : `${resource.label}: ${problem}`
-  );
+  return problem === undefined
+    ? `${resource.label} has no ${field}`
+    : `${resource.label}: ${problem}`;
 };
 
 /**
@@ -83,6 +87,7 @@ export type { Described, Unreadable };
 export {
   CannotEvaluateError,
   cannotEvaluate,
+  lacking,
   required,
   usable,
   WHOLE_RESOURCE,

@@ -5,7 +5,12 @@
  * what its participants cannot); either way the referencing resource is
  * `cannot evaluate`, never a reason to refuse the account-region.
  */
-import { cannotEvaluate, required, usable } from './cannot-evaluate.js';
+import {
+  cannotEvaluate,
+  lacking,
+  required,
+  usable,
+} from './cannot-evaluate.js';
 import type {
   Inventory,
   PrefixList,
@@ -99,14 +104,24 @@ const vpcDnsOf = (inventory: Inventory, endpoint: VpcEndpoint): VpcDns => {
 const effectiveTableOf = (
   inventory: Inventory,
   subnet: Subnet
-): RouteTable & { readonly routes: NonNullable<RouteTable['routes']> } => {
+): ReadableRouteTable => {
   const problem = inventory.routeTableProblems.get(subnet.id);
   if (problem !== undefined) return cannotEvaluate(problem);
   const table = inventory.effectiveRouteTables.get(subnet.id);
   if (!table) return cannotEvaluate(`subnet ${subnet.id} has no route table`);
   usable(table);
-  return { ...table, routes: required(table.routes, table, 'Routes') };
+  // Checked, not copied: many subnets share one table.
+  return hasRoutes(table) ? table : cannotEvaluate(lacking(table, 'Routes'));
 };
+
+/** A route table whose routes could be read. */
+type ReadableRouteTable = RouteTable & {
+  readonly routes: NonNullable<RouteTable['routes']>;
+};
+
+/** True when the table's routes could be read. */
+const hasRoutes = (table: RouteTable): table is ReadableRouteTable =>
+  table.routes !== undefined;
 
 /**
  * The AWS-managed prefix list of `service` in the inventory's Region, its
@@ -166,6 +181,7 @@ const serviceDetailOf = (
   return inventory.serviceDetails.get(name)?.get(type.toLowerCase());
 };
 
+export type { ReadableRouteTable };
 export {
   effectiveTableOf,
   managedPrefixListOf,

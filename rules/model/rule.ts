@@ -253,13 +253,17 @@ const defineRule = <
         .filter((resource) => isOwned(inventory, resource))
         .sort(byId);
       const judge = definition.judge(inventory, values);
+      const judgeUsable = (resource: R): Verdict => judge(usable(resource));
       const decide = (resource: R): Verdict =>
         isExemptByTag(resource.tags, values.exemptTagKey, ruleId)
           ? notApplicable('exempt by tag')
-          : judgeOrCannotEvaluate((r: R) => judge(usable(r)), resource);
-      return resources.map((resource) => {
+          : judgeOrCannotEvaluate(judgeUsable, resource);
+      // A plain loop and one object shape: this runs once per resource per
+      // rule, tens of thousands of times in a large account.
+      const evaluations: Evaluation[] = [];
+      for (const resource of resources) {
         const verdict = decide(resource);
-        return {
+        const evaluation: Evaluation = {
           ruleId,
           accountId: inventory.accountId,
           region: inventory.region,
@@ -267,11 +271,14 @@ const defineRule = <
           resourceId: resource.id,
           complianceType: verdict.complianceType,
           annotation: clampAnnotation(verdict.annotation),
-          ...(verdict.problem === undefined
-            ? {}
-            : { problem: verdict.problem }),
         };
-      });
+        evaluations.push(
+          verdict.problem === undefined
+            ? evaluation
+            : { ...evaluation, problem: verdict.problem }
+        );
+      }
+      return evaluations;
     };
     const notOwned = (inventory: Inventory): NotOwned[] =>
       [...definition.resources(inventory)]

@@ -10,6 +10,7 @@ import type {
 import {
   effectiveTableOf,
   managedPrefixListOf,
+  type ReadableRouteTable,
   serviceOf,
 } from '../model/lookups.js';
 import {
@@ -21,6 +22,7 @@ import {
   defineRule,
   nonCompliant,
   notApplicable,
+  type Verdict,
 } from '../model/rule.js';
 import { isAwsServiceIn } from '../model/service-name.js';
 import { metadata, parameters } from './metadata.js';
@@ -313,36 +315,38 @@ const rule = defineRule({
   parameters,
   resources: (inventory) => inventory.subnets.values(),
   judge: (inventory, { services, requireGatewayRoute }) => {
-    // Subnets sharing a route table share its resolution.
-    const resolved = new Map<string, ResolvedPart[]>();
-    const partsFor = (
-      table: RouteTable & { readonly routes: readonly Route[] },
-      service: string
-    ): ResolvedPart[] => {
-      const key = `${table.id} ${service}`;
-      let parts = resolved.get(key);
-      if (!parts) {
-        parts = resolveServiceRoutes(
-          table.routes,
-          managedPrefixListOf(inventory, service)
-        );
-        resolved.set(key, parts);
-      }
-      return parts;
-    };
-    return (subnet) => {
-      const table = effectiveTableOf(inventory, usable(subnet));
+    const judgeTable = (table: ReadableRouteTable): Verdict => {
       const igwRoute = internetGatewayDefaultRoute(table.routes);
       if (igwRoute)
         return notApplicable(`public subnet: ${igwRoute.text} in ${table.id}`);
       const traces = services.map((service) =>
-        traceService(inventory, table, service, partsFor(table, service))
+        traceService(
+          inventory,
+          table,
+          service,
+          resolveServiceRoutes(
+            table.routes,
+            managedPrefixListOf(inventory, service)
+          )
+        )
       );
       return traces.some((t) => failsTrace(t, requireGatewayRoute))
         ? nonCompliant(
             describeFailures(inventory, table, traces, requireGatewayRoute)
           )
         : compliant(traces.map(describePass).join('; '));
+    };
+    // Subnets sharing a route table share its verdict, which names the
+    // table and never the subnet: each table is judged once.
+    const verdicts = new Map<string, Verdict>();
+    return (subnet) => {
+      const table = effectiveTableOf(inventory, subnet);
+      let verdict = verdicts.get(table.id);
+      if (verdict === undefined) {
+        verdict = judgeTable(table);
+        verdicts.set(table.id, verdict);
+      }
+      return verdict;
     };
   },
 });
