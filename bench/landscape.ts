@@ -14,7 +14,7 @@ import type {
   Ec2Vpc,
   Ec2VpcAttributes,
   Ec2VpcEndpoint,
-} from '../functions/formats/snapshot-schema.js';
+} from '../functions/shared/formats/snapshot-schema.js';
 
 /** `T` with the keys `K` present: the bench writes complete resources. */
 type With<T, K extends keyof T> = T & {

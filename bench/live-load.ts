@@ -14,8 +14,11 @@ import {
   paginateDescribeVpcEndpoints,
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
-import { CallCounter, countCalls } from '../functions/shared/call-counter.js';
-import { loadSnapshotFromEc2 } from '../functions/shared/ec2-inventory.js';
+import {
+  CallCounter,
+  countCalls,
+} from '../functions/shared/aws/call-counter.js';
+import { loadSnapshotFromEc2 } from '../functions/shared/aws/ec2-inventory.js';
 import type { Landscape } from './landscape.js';
 import {
   AWS_PAGE_SIZES,

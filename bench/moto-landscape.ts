@@ -31,7 +31,7 @@ import {
   type ResourceType,
   type TagSpecification,
 } from '@aws-sdk/client-ec2';
-import type { Ec2Tags } from '../functions/formats/snapshot-schema.js';
+import type { Ec2Tags } from '../functions/shared/formats/snapshot-schema.js';
 import type { Landscape } from './landscape.js';
 
 /** Maps the landscape's ids to the ids moto gave the same resources. */

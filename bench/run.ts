@@ -14,7 +14,7 @@
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readAccountRegion } from '../functions/formats/snapshot.js';
+import { readAccountRegion } from '../functions/shared/formats/snapshot.js';
 import { rules } from '../rules/index.js';
 import { generateLandscape, type LandscapeSize } from './landscape.js';
 import { round } from './stats.js';

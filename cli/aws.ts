@@ -1,11 +1,14 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { RegionError, regionFacts } from '../functions/formats/partitions.js';
-import type { AccountRegionSnapshot } from '../functions/formats/snapshot-schema.js';
-import { sdkClientConfig } from '../functions/shared/client-config.js';
-import { assumedRoleCredentials } from '../functions/shared/credentials.js';
-import { loadSnapshotFromEc2 } from '../functions/shared/ec2-inventory.js';
+import { sdkClientConfig } from '../functions/shared/aws/client-config.js';
+import { assumedRoleCredentials } from '../functions/shared/aws/credentials.js';
+import { loadSnapshotFromEc2 } from '../functions/shared/aws/ec2-inventory.js';
 import { InputError, toAwsCallError } from '../functions/shared/errors.js';
+import {
+  RegionError,
+  regionFacts,
+} from '../functions/shared/formats/partitions.js';
+import type { AccountRegionSnapshot } from '../functions/shared/formats/snapshot-schema.js';
 
 /** Where `scan --region`/`snapshot` take their credentials from. */
 interface AwsSource {

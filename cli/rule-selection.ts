@@ -1,4 +1,4 @@
-import { readJsonFile } from '../functions/shared/json-file.js';
+import { readJsonFile } from '../functions/shared/formats/json-file.js';
 import { findRule, rules } from '../rules/index.js';
 import { InputError } from '../rules/model/errors.js';
 import type { PreparedRule, Rule } from '../rules/model/rule.js';

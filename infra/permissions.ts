@@ -8,7 +8,7 @@ import {
   FINDING_ACTIONS,
   INVENTORY_ACTIONS,
   MEMBER_ROLE_ACTIONS,
-} from '../functions/shared/aws-actions.js';
+} from '../functions/shared/aws/aws-actions.js';
 import { acknowledgeNag } from './nag.js';
 
 /** Where the statements apply: this stack's account or any member's. */
@@ -23,7 +23,7 @@ interface Scope {
 
 /**
  * What one rule function needs in the account it evaluates, as IAM
- * statements. The action lists come from functions/shared/aws-actions.ts,
+ * statements. The action lists come from functions/shared/aws/aws-actions.ts,
  * next to the code that calls them.
  */
 const evaluationStatements = (scope: Scope): PolicyStatement[] => [

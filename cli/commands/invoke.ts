@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { readJsonFile } from '../../functions/shared/json-file.js';
+import { readJsonFile } from '../../functions/shared/formats/json-file.js';
 import { findRule } from '../../rules/index.js';
 import { InputError } from '../../rules/model/errors.js';
 import { type CliIo, ExitCode } from '../io.js';

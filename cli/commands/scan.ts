@@ -1,10 +1,10 @@
+import { AwsCallError } from '../../functions/shared/errors.js';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../../functions/shared/formats/asff.js';
 import {
   type AccountRegionLoad,
   loadSnapshotFile,
   readAccountRegion,
-} from '../../functions/formats/snapshot.js';
-import { DEFAULT_RUNBOOK_BASE_URL } from '../../functions/shared/asff.js';
-import { AwsCallError } from '../../functions/shared/errors.js';
+} from '../../functions/shared/formats/snapshot.js';
 import { InputError } from '../../rules/model/errors.js';
 import type { RuleMetadata } from '../../rules/model/rule.js';
 import { loadLiveSnapshot } from '../aws.js';

@@ -1,4 +1,4 @@
-import { buildFinding } from '../../functions/shared/asff.js';
+import { buildFinding } from '../../functions/shared/formats/asff.js';
 import type { Evaluation, RuleMetadata } from '../../rules/model/rule.js';
 import type { SourcedInventory } from '../evaluate.js';
 

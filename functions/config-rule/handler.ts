@@ -4,13 +4,13 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import middy from '@middy/core';
 import { findRule } from '../../rules/index.js';
-import { DEFAULT_RUNBOOK_BASE_URL } from '../shared/asff.js';
-import { sdkClientConfig } from '../shared/client-config.js';
+import { sdkClientConfig } from '../shared/aws/client-config.js';
 import {
   assumedRoleCredentials,
   executionRoleArn,
-} from '../shared/credentials.js';
+} from '../shared/aws/credentials.js';
 import { VpceGuardError } from '../shared/errors.js';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../shared/formats/asff.js';
 import { createLogger } from '../shared/logger.js';
 import { type LoggedContext, logInvocation } from './log-invocation.js';
 import {

@@ -10,8 +10,9 @@ import type {
 import type { Logger } from 'pino';
 import type { Inventory } from '../../rules/model/inventory.js';
 import type { Evaluation, PreparedRule, Rule } from '../../rules/model/rule.js';
-import { readAccountRegion } from '../formats/snapshot.js';
-import { buildFinding } from '../shared/asff.js';
+import { loadSnapshotFromEc2 } from '../shared/aws/ec2-inventory.js';
+import { InvalidEventError } from '../shared/errors.js';
+import { buildFinding } from '../shared/formats/asff.js';
 import {
   type ConfigRuleEvent,
   type ConfigurationItem,
@@ -19,11 +20,13 @@ import {
   isGone,
   parseConfigEvent,
   vpcIdOf,
-} from '../shared/config-event.js';
-import { putEvaluations, staleResourceIds } from '../shared/config-reporter.js';
-import { loadSnapshotFromEc2 } from '../shared/ec2-inventory.js';
-import { InvalidEventError } from '../shared/errors.js';
-import { importFindings } from '../shared/securityhub-reporter.js';
+} from '../shared/formats/config-event.js';
+import { readAccountRegion } from '../shared/formats/snapshot.js';
+import {
+  putEvaluations,
+  staleResourceIds,
+} from '../shared/report/config-reporter.js';
+import { importFindings } from '../shared/report/securityhub-reporter.js';
 
 /** The clients every AWS call for one account-region goes through. */
 interface AccountClients {

@@ -1,6 +1,6 @@
 /**
  * The domain model the rules read: one account-region, indexed by id. It
- * holds no wire format: `functions/formats/snapshot.ts` reads snapshot files
+ * holds no wire format: `functions/shared/formats/snapshot.ts` reads snapshot files
  * and EC2 responses (PascalCase, as `aws ec2 describe-*` prints them) into
  * these shapes.
  *

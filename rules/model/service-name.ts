@@ -28,7 +28,7 @@ interface ServiceName {
 /**
  * The prefixes of AWS service names in the commercial and China Regions.
  * Callers that know the partition pass its own (the edge derives them from
- * the AWS SDK's partition table: `functions/formats/partitions.ts`).
+ * the AWS SDK's partition table: `functions/shared/formats/partitions.ts`).
  */
 const DEFAULT_SERVICE_PREFIXES: readonly string[] = [
   'com.amazonaws',

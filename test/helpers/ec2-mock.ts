@@ -12,7 +12,7 @@ import {
   type ServiceOutputTypes,
 } from '@aws-sdk/client-ec2';
 import type { AwsStub } from 'aws-sdk-client-mock';
-import type { AccountRegionSnapshot } from '../../functions/formats/snapshot-schema.js';
+import type { AccountRegionSnapshot } from '../../functions/shared/formats/snapshot-schema.js';
 
 /** What `mockClient(EC2Client)` returns. */
 type Ec2Stub = AwsStub<

@@ -1,5 +1,5 @@
 import type { SourcedInventory } from '../../cli/evaluate.js';
-import { loadSnapshotFile } from '../../functions/formats/snapshot.js';
+import { loadSnapshotFile } from '../../functions/shared/formats/snapshot.js';
 
 /** The bundled example account (examples/landscape.json). */
 const EXAMPLE = 'examples/landscape.json';

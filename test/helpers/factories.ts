@@ -4,7 +4,7 @@
  * factories cannot drift from the format users write.
  */
 
-import { readAccountRegion } from '../../functions/formats/snapshot.js';
+import { readAccountRegion } from '../../functions/shared/formats/snapshot.js';
 import type {
   AccountRegionSnapshot,
   Ec2IpPermission,
@@ -17,7 +17,7 @@ import type {
   Ec2Vpc,
   Ec2VpcAttributes,
   Ec2VpcEndpoint,
-} from '../../functions/formats/snapshot-schema.js';
+} from '../../functions/shared/formats/snapshot-schema.js';
 import { findRule } from '../../rules/index.js';
 import type { Inventory } from '../../rules/model/inventory.js';
 import type { Evaluation, Rule, Verdict } from '../../rules/model/rule.js';

@@ -110,6 +110,8 @@ describe('the Lambda bundles of a real synth', () => {
     const stack = String(
       (failure?.err as { stack?: unknown } | undefined)?.stack
     );
-    expect(stack).toMatch(/functions\/shared\/config-event\.ts:\d+:\d+/);
+    expect(stack).toMatch(
+      /functions\/shared\/formats\/config-event\.ts:\d+:\d+/
+    );
   });
 });

@@ -3,7 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import {
   ACCOUNT_ACTIONS,
   MEMBER_ROLE_ACTIONS,
-} from '../../functions/shared/aws-actions.js';
+} from '../../functions/shared/aws/aws-actions.js';
 import { rules } from '../../rules/index.js';
 import { actionsCalledUnder } from './code-actions.js';
 import { resourcesOf, synthesize } from './synth.js';

@@ -8,7 +8,7 @@
  * same finding Ids.
  *
  * The clients are built from the handler's own configuration
- * (functions/shared/client-config.ts): adaptive retries and 10 attempts.
+ * (functions/shared/aws/client-config.ts): adaptive retries and 10 attempts.
  * Nothing here depends on how fast the machine is: a hung attempt is
  * injected as the TimeoutError the HTTP handler raises when its timer
  * expires, the test clients run no socket timers of their own (a slow moto
@@ -40,7 +40,7 @@ import {
   HTTP_HANDLER_OPTIONS,
   MAX_ATTEMPTS,
   sdkClientConfig,
-} from '../../functions/shared/client-config.js';
+} from '../../functions/shared/aws/client-config.js';
 import {
   AccessDeniedError,
   AwsCallError,

@@ -20,8 +20,8 @@ import {
 import {
   CallCounter,
   countCalls,
-} from '../../functions/shared/call-counter.js';
-import { loadSnapshotFromEc2 } from '../../functions/shared/ec2-inventory.js';
+} from '../../functions/shared/aws/call-counter.js';
+import { loadSnapshotFromEc2 } from '../../functions/shared/aws/ec2-inventory.js';
 import { createLogger } from '../../functions/shared/logger.js';
 import { runCli, writeTemp } from '../helpers/cli.js';
 import { ruleNamed } from '../helpers/factories.js';

@@ -47,7 +47,7 @@ import {
   type AccountTarget,
   runConfigRule,
 } from '../../functions/config-rule/run-config-rule.js';
-import type { AccountRegionSnapshot } from '../../functions/formats/snapshot-schema.js';
+import type { AccountRegionSnapshot } from '../../functions/shared/formats/snapshot-schema.js';
 import { createLogger } from '../../functions/shared/logger.js';
 import { VpceGuardError } from '../../rules/model/errors.js';
 import { runCli, writeTemp } from '../helpers/cli.js';

@@ -37,7 +37,7 @@ import type {
 import {
   HTTP_HANDLER_OPTIONS,
   type HttpHandlerOptions,
-} from '../../../functions/shared/client-config.js';
+} from '../../../functions/shared/aws/client-config.js';
 
 /**
  * Faults a retry should absorb: EC2 `RequestLimitExceeded` (503), Config

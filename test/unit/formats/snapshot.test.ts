@@ -5,7 +5,7 @@ import {
   loadSnapshotFile,
   parseSnapshot,
   readAccountRegion,
-} from '../../../functions/formats/snapshot.js';
+} from '../../../functions/shared/formats/snapshot.js';
 import type { Inventory } from '../../../rules/model/inventory.js';
 import { snapshot, subnet, vpc } from '../../helpers/factories.js';
 

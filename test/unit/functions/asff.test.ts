@@ -5,7 +5,7 @@ import {
   type FindingContext,
   findingId,
   truncate,
-} from '../../../functions/shared/asff.js';
+} from '../../../functions/shared/formats/asff.js';
 import { rules } from '../../../rules/index.js';
 import type {
   ComplianceType,

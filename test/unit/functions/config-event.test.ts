@@ -7,6 +7,11 @@ import {
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  AccessDeniedError,
+  AwsCallError,
+  InvalidEventError,
+} from '../../../functions/shared/errors.js';
+import {
   type ConfigRuleEvent,
   type ConfigurationItem,
   inflateOversized,
@@ -15,12 +20,7 @@ import {
   type Trigger,
   toNotificationItem,
   vpcIdOf,
-} from '../../../functions/shared/config-event.js';
-import {
-  AccessDeniedError,
-  AwsCallError,
-  InvalidEventError,
-} from '../../../functions/shared/errors.js';
+} from '../../../functions/shared/formats/config-event.js';
 
 const ACCOUNT = '111122223333';
 const RULE_ARN = `arn:aws:config:us-east-1:${ACCOUNT}:config-rule/config-rule-7ab3kq`;

@@ -7,14 +7,14 @@ import {
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  putEvaluations,
-  staleResourceIds,
-} from '../../../functions/shared/config-reporter.js';
-import {
   AccessDeniedError,
   AwsCallError,
   ReportRejectedError,
 } from '../../../functions/shared/errors.js';
+import {
+  putEvaluations,
+  staleResourceIds,
+} from '../../../functions/shared/report/config-reporter.js';
 import type { Evaluation } from '../../../rules/model/rule.js';
 
 const ACCOUNT = '111122223333';

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   assumedRoleCredentials,
   executionRoleArn,
-} from '../../../functions/shared/credentials.js';
+} from '../../../functions/shared/aws/credentials.js';
 import { AccessDeniedError } from '../../../functions/shared/errors.js';
 
 const sts = mockClient(STSClient);

@@ -14,7 +14,15 @@ import {
 } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readAccountRegion } from '../../../functions/formats/snapshot.js';
+import {
+  type LoadScope,
+  loadSnapshotFromEc2,
+} from '../../../functions/shared/aws/ec2-inventory.js';
+import {
+  AccessDeniedError,
+  AwsCallError,
+} from '../../../functions/shared/errors.js';
+import { readAccountRegion } from '../../../functions/shared/formats/snapshot.js';
 import type {
   AccountRegionSnapshot,
   Ec2RouteTable,
@@ -23,15 +31,7 @@ import type {
   Ec2Subnet,
   Ec2Vpc,
   Ec2VpcEndpoint,
-} from '../../../functions/formats/snapshot-schema.js';
-import {
-  type LoadScope,
-  loadSnapshotFromEc2,
-} from '../../../functions/shared/ec2-inventory.js';
-import {
-  AccessDeniedError,
-  AwsCallError,
-} from '../../../functions/shared/errors.js';
+} from '../../../functions/shared/formats/snapshot-schema.js';
 import { findRule, rules } from '../../../rules/index.js';
 import { serveSnapshot } from '../../helpers/ec2-mock.js';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { truncate } from '../../../functions/shared/asff.js';
-import { describeJsonError } from '../../../functions/shared/json-error.js';
+import { truncate } from '../../../functions/shared/formats/asff.js';
+import { describeJsonError } from '../../../functions/shared/formats/json-error.js';
 import { clampAnnotation } from '../../../rules/model/rule.js';
 
 const PARTIAL = '{\n  "AccountId": "111122223333",\n  "Vpcs": [\n';

@@ -12,7 +12,7 @@ import {
 import {
   importFindings,
   SecurityHubNotEnabledError,
-} from '../../../functions/shared/securityhub-reporter.js';
+} from '../../../functions/shared/report/securityhub-reporter.js';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';

@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { readAccountRegion } from '../../../functions/formats/snapshot.js';
+import { readAccountRegion } from '../../../functions/shared/formats/snapshot.js';
 import { rules } from '../../../rules/index.js';
 import type { Evaluation } from '../../../rules/model/rule.js';
 import { fuzzSettings } from '../../helpers/endpoint-policy-property.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type {
   Ec2PrefixList,
   Ec2Route,
-} from '../../../functions/formats/snapshot-schema.js';
+} from '../../../functions/shared/formats/snapshot-schema.js';
 import type { Cidr } from '../../../rules/model/cidr.js';
 import type { Route } from '../../../rules/model/inventory.js';
 import { resolveServiceRoutes } from '../../../rules/model/route-resolution.js';

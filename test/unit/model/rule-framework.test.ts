@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import type { AccountRegionSnapshot } from '../../../functions/formats/snapshot-schema.js';
+import type { AccountRegionSnapshot } from '../../../functions/shared/formats/snapshot-schema.js';
 import { rules } from '../../../rules/index.js';
 import { InvalidParameterError } from '../../../rules/model/errors.js';
 import type { RuleMetadata } from '../../../rules/model/rule.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type {
   AccountRegionSnapshot,
   Ec2ServiceDetail,
-} from '../../../functions/formats/snapshot-schema.js';
+} from '../../../functions/shared/formats/snapshot-schema.js';
 import { InvalidParameterError } from '../../../rules/model/errors.js';
 import {
   ACCOUNT,

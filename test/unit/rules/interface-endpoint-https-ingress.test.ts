@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type {
   Ec2IpPermission,
   Ec2Vpc,
-} from '../../../functions/formats/snapshot-schema.js';
+} from '../../../functions/shared/formats/snapshot-schema.js';
 import {
   endpoint,
   evaluate,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Ec2ServiceDetail } from '../../../functions/formats/snapshot-schema.js';
+import type { Ec2ServiceDetail } from '../../../functions/shared/formats/snapshot-schema.js';
 import { InvalidParameterError } from '../../../rules/model/errors.js';
 import {
   endpoint,

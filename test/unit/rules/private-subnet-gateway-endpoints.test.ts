@@ -5,7 +5,7 @@ import type {
   Ec2Route,
   Ec2RouteTable,
   Ec2VpcEndpoint,
-} from '../../../functions/formats/snapshot-schema.js';
+} from '../../../functions/shared/formats/snapshot-schema.js';
 import { InvalidParameterError } from '../../../rules/model/errors.js';
 import {
   DYNAMODB_PREFIX_LIST,

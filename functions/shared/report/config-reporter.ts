@@ -5,8 +5,8 @@ import {
   PutEvaluationsCommand,
   type PutEvaluationsCommandInput,
 } from '@aws-sdk/client-config-service';
-import { clampAnnotation, type Evaluation } from '../../rules/model/rule.js';
-import { ReportRejectedError, toAwsCallError } from './errors.js';
+import { clampAnnotation, type Evaluation } from '../../../rules/model/rule.js';
+import { ReportRejectedError, toAwsCallError } from '../errors.js';
 
 /** Where and when a batch of evaluations is reported. */
 interface EvaluationDelivery {

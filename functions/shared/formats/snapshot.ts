@@ -1,5 +1,5 @@
 /**
- * Reads snapshot files and EC2 responses (functions/formats/snapshot-schema.ts)
+ * Reads snapshot files and EC2 responses (functions/shared/formats/snapshot-schema.ts)
  * into the domain model (rules/model/inventory.ts). The unit of failure is
  * the smallest thing that is wrong:
  *
@@ -12,10 +12,10 @@
  *   resource: only a rule that needs the field says `cannot evaluate`.
  */
 import type * as z from 'zod';
-import type { Unreadable } from '../../rules/model/cannot-evaluate.js';
-import { WHOLE_RESOURCE } from '../../rules/model/cannot-evaluate.js';
-import { type Cidr, parseCidr } from '../../rules/model/cidr.js';
-import { InputError } from '../../rules/model/errors.js';
+import type { Unreadable } from '../../../rules/model/cannot-evaluate.js';
+import { WHOLE_RESOURCE } from '../../../rules/model/cannot-evaluate.js';
+import { type Cidr, parseCidr } from '../../../rules/model/cidr.js';
+import { InputError } from '../../../rules/model/errors.js';
 import {
   createInventory,
   type IngressRule,
@@ -34,9 +34,9 @@ import {
   type Vpc,
   type VpcDns,
   type VpcEndpoint,
-} from '../../rules/model/inventory.js';
-import { parseServiceName } from '../../rules/model/service-name.js';
-import { parseJson, readTextFile } from '../shared/json-file.js';
+} from '../../../rules/model/inventory.js';
+import { parseServiceName } from '../../../rules/model/service-name.js';
+import { parseJson, readTextFile } from './json-file.js';
 import { RegionError, regionFacts, serviceNamePrefixes } from './partitions.js';
 import {
   AccountRegionTopLevel,

@@ -16,9 +16,9 @@ import {
   type VpcAttributeName,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
+import { toAwsCallError } from '../errors.js';
 import { regionFacts, serviceNamePrefixes } from '../formats/partitions.js';
 import type { AccountRegionSnapshot } from '../formats/snapshot-schema.js';
-import { toAwsCallError } from './errors.js';
 
 /** What to load: one account-region, or one VPC of it. */
 interface LoadScope {
@@ -188,7 +188,7 @@ const loadVpcEndpoints = (caller: Ec2Caller, scope: LoadScope) =>
  * The AWS-managed S3 and DynamoDB prefix-list names of a Region, in every
  * naming scheme of its partition (`com.amazonaws`, and the partition's own:
  * `cn.com.amazonaws` in China, `eu.amazonaws` in the European Sovereign
- * Cloud; functions/formats/partitions.ts). Emulators and guides disagree
+ * Cloud; functions/shared/formats/partitions.ts). Emulators and guides disagree
  * on China's spelling, so all are asked for; the filter ignores names that
  * do not exist.
  */
@@ -431,7 +431,7 @@ const ownedVpcIds = (
  * @param scope - the account-region, and the VPC when only one is wanted
  * @param principal - the role or identity name, for AccessDenied messages
  * @returns the snapshot, items as AWS returns them, dates as ISO strings
- *   (read it with functions/formats/snapshot.ts `readAccountRegion`)
+ *   (read it with functions/shared/formats/snapshot.ts `readAccountRegion`)
  * @throws AwsCallError (AccessDeniedError when refused) naming the failed
  *   IAM action; a failure never yields a partial snapshot
  */

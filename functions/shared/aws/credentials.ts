@@ -7,7 +7,7 @@ import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
 } from '@smithy/types';
-import { AwsCallError, toAwsCallError } from './errors.js';
+import { AwsCallError, toAwsCallError } from '../errors.js';
 
 // Refresh this long before expiry, so a long scan never signs with stale keys.
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;

@@ -1,7 +1,7 @@
 /**
  * The wire format of a snapshot: what `aws ec2 describe-*` prints,
  * PascalCase and all, for one account-region. The live loader
- * (functions/shared/ec2-inventory.ts) produces the same shape.
+ * (functions/shared/aws/ec2-inventory.ts) produces the same shape.
  *
  * Tolerant by design (README, "Real accounts"): objects are loose (AWS adds
  * fields), enum values are plain strings (AWS adds types, states, route
@@ -11,7 +11,7 @@
  * value looks like.
  */
 import * as z from 'zod';
-import { parseCidr } from '../../rules/model/cidr.js';
+import { parseCidr } from '../../../rules/model/cidr.js';
 
 const cidrText = z.string().refine((value) => parseCidr(value) !== undefined, {
   message: 'expected a CIDR block such as 10.0.0.0/16',

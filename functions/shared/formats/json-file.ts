@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 import { describeJsonError, lineColumn } from './json-error.js';
 
 /**

@@ -5,7 +5,11 @@ import {
   type ImportFindingsError,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { AwsCallError, ReportRejectedError, toAwsCallError } from './errors.js';
+import {
+  AwsCallError,
+  ReportRejectedError,
+  toAwsCallError,
+} from '../errors.js';
 
 const ACTION = 'securityhub:BatchImportFindings';
 

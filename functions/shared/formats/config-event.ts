@@ -4,8 +4,8 @@ import {
   type ConfigServiceClient,
   GetResourceConfigHistoryCommand,
 } from '@aws-sdk/client-config-service';
-import { describeValue } from '../../rules/model/parameters.js';
-import { InvalidEventError, toAwsCallError } from './errors.js';
+import { describeValue } from '../../../rules/model/parameters.js';
+import { InvalidEventError, toAwsCallError } from '../errors.js';
 import { describeJsonError } from './json-error.js';
 
 /** One entry of a configuration item's `relationships` (notification model). */

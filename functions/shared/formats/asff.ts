@@ -7,13 +7,13 @@ import type {
   Resource,
   SeverityLabel,
 } from '@aws-sdk/client-securityhub';
-import type { Inventory } from '../../rules/model/inventory.js';
+import type { Inventory } from '../../../rules/model/inventory.js';
 import {
   type ComplianceType,
   type Evaluation,
   type RuleMetadata,
   sliceWhole,
-} from '../../rules/model/rule.js';
+} from '../../../rules/model/rule.js';
 
 /** Where and when findings are built. */
 interface FindingContext {
