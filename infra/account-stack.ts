@@ -5,6 +5,7 @@ import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { Rule } from '../rules/model/rule.js';
 import {
+  configDescriptionOf,
   configRuleName,
   inputParametersOf,
   sourceDetailsOf,
@@ -28,10 +29,9 @@ interface VpceGuardStackProps extends StackProps {
   readonly settings: DeploymentSettings;
 }
 
-/** What the account stack adds: the remediation documents. */
+/** What the account stack adds: where the remediation documents are read. */
 interface AccountStackProps extends VpceGuardStackProps {
-  /** Each rule's remediation document (infra/runbooks/). */
-  readonly documentFor: RemediationRunbooksProps['documentFor'];
+  readonly readRepoFile: RemediationRunbooksProps['readRepoFile'];
 }
 
 /**
@@ -45,10 +45,10 @@ class AccountStack extends Stack {
       rule,
       configRule: this.addRule(rule, props.settings),
     }));
-    new FindingInsights(this, 'Insights');
+    new FindingInsights(this, 'Insights', props.rules);
     new RemediationRunbooks(this, 'Remediation', {
       rules: configRules,
-      documentFor: props.documentFor,
+      readRepoFile: props.readRepoFile,
       remediationConfiguration: props.settings.remediation,
       staticParameters: props.settings.remediationParameters,
     });
@@ -67,7 +67,7 @@ class AccountStack extends Stack {
     });
     const configRule = new CfnConfigRule(this, `${id}ConfigRule`, {
       configRuleName: configRuleName(rule),
-      description: rule.metadata.description.slice(0, 256),
+      description: configDescriptionOf(rule),
       inputParameters: inputParametersOf(rule, settings),
       scope: {
         complianceResourceTypes: [...rule.metadata.triggerResourceTypes],
@@ -87,6 +87,7 @@ class AccountStack extends Stack {
         account: this.account,
         region: this.region,
         configRuleArns: [configRule.attrArn],
+        sources: rule.metadata.inventory,
       }),
     });
     acknowledgeEvaluationWildcards(policy, false);

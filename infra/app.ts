@@ -1,9 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { rules } from '../rules/index.js';
 import { buildApp } from './build-app.js';
-import { documentFor } from './runbooks/index.js';
 
 // The CDK app (cdk.json runs it after compiling infra/ to dist-infra/).
 const app = new App();
-buildApp(app, rules, documentFor);
+buildApp(app, rules);
 app.synth();

@@ -4,7 +4,7 @@ import type { Rule } from '../rules/model/rule.js';
 import { AccountStack } from './account-stack.js';
 import { MemberRoleStack } from './member-role-stack.js';
 import { OrganizationStack } from './organization-stack.js';
-import type { RemediationRunbooksProps } from './remediation.js';
+import { readFromCheckout } from './remediation.js';
 import { readSettings } from './settings.js';
 
 /** The stacks of the vpce-guard app. */
@@ -19,12 +19,14 @@ interface VpceGuardStacks {
  * rule of the registry, with settings read from the app's context, and
  * applies cdk-nag's AwsSolutions checks (their errors fail the synth).
  *
+ * @param readRepoFile - reads a repository file by its path (a rule's
+ *   remediation document); the checkout by default
  * @throws InvalidContextError for a context value vpce-guard cannot use
  */
 const buildApp = (
   app: App,
   rules: readonly Rule[],
-  documentFor: RemediationRunbooksProps['documentFor']
+  readRepoFile: (path: string) => string = readFromCheckout
 ): VpceGuardStacks => {
   const settings = readSettings((key) => app.node.tryGetContext(key), rules);
   const description = 'vpce-guard: VPC-endpoint compliance rules';
@@ -32,7 +34,7 @@ const buildApp = (
     account: new AccountStack(app, 'VpceGuardAccount', {
       rules,
       settings,
-      documentFor,
+      readRepoFile,
       description: `${description} for one account`,
     }),
     organization: new OrganizationStack(app, 'VpceGuardOrganization', {

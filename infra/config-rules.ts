@@ -7,8 +7,26 @@ const MAX_ORGANIZATION_INPUT_PARAMETERS = 1024;
 /** Config's limit on an organization rule name. */
 const MAX_ORGANIZATION_RULE_NAME = 64;
 
-/** Config's limit on an organization rule description. */
-const MAX_ORGANIZATION_DESCRIPTION = 256;
+/** Config's limit on a rule description (account and organization rules). */
+const MAX_DESCRIPTION = 256;
+
+const ELLIPSIS = '…';
+
+/**
+ * `text` cut to `max` characters at the last word boundary, ending with `…`
+ * so a reader sees it was cut, never mid-word.
+ */
+const fitText = (text: string, max: number): string => {
+  if (text.length <= max) return text;
+  const room = text.slice(0, max - ELLIPSIS.length + 1);
+  const boundary = room.lastIndexOf(' ');
+  const cut = boundary > 0 ? room.slice(0, boundary) : room.slice(0, -1);
+  return `${cut.replace(/[\s,;:.–—-]+$/u, '')}${ELLIPSIS}`;
+};
+
+/** A rule's description as Config takes it. */
+const configDescriptionOf = (rule: Rule): string =>
+  fitText(rule.metadata.description, MAX_DESCRIPTION);
 
 /** The Config rule name of a rule: stable, users put it in dashboards. */
 const configRuleName = (rule: Rule): string => `vpce-guard-${rule.metadata.id}`;
@@ -94,17 +112,14 @@ const organizationRuleName = (rule: Rule): string => {
   return name;
 };
 
-/** A description that fits an organization rule (the title does). */
-const organizationDescriptionOf = (rule: Rule): string =>
-  rule.metadata.title.slice(0, MAX_ORGANIZATION_DESCRIPTION);
-
 export type { SourceDetail };
 export {
+  configDescriptionOf,
   configRuleName,
+  fitText,
   inputParametersOf,
   MAX_ORGANIZATION_INPUT_PARAMETERS,
   ORGANIZATION_TRIGGER_TYPES,
-  organizationDescriptionOf,
   organizationInputParametersOf,
   organizationRuleName,
   sourceDetailsOf,

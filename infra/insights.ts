@@ -1,5 +1,13 @@
 import { CfnInsight } from 'aws-cdk-lib/aws-securityhub';
 import { Construct } from 'constructs';
+import { ASFF_RESOURCE_TYPES } from '../functions/shared/formats/asff.js';
+import {
+  RESOURCE_KIND_ORDER,
+  RESOURCE_KINDS,
+  type ResourceKind,
+} from '../rules/model/resource-kinds.js';
+import type { Rule } from '../rules/model/rule.js';
+import { pascalCase } from './names.js';
 
 type Filters = CfnInsight.AwsSecurityFindingFiltersProperty;
 
@@ -18,11 +26,8 @@ interface InsightDefinition {
   readonly filters?: Filters;
 }
 
-/**
- * The dashboards. Endpoint findings are ASFF type `Other` with the endpoint
- * ARN as resource id; subnet findings are `AwsEc2Subnet`.
- */
-const INSIGHTS: readonly InsightDefinition[] = [
+/** The dashboards every deployment gets. */
+const COMMON_INSIGHTS: readonly InsightDefinition[] = [
   {
     id: 'ByRule',
     name: 'vpce-guard: failures by rule',
@@ -33,24 +38,28 @@ const INSIGHTS: readonly InsightDefinition[] = [
     name: 'vpce-guard: failures by account',
     groupBy: 'AwsAccountId',
   },
-  {
-    id: 'ByEndpoint',
-    name: 'vpce-guard: failures by VPC endpoint',
-    groupBy: 'ResourceId',
-    filters: {
-      // Insight filters cannot match inside an ARN; vpce-guard files only
-      // endpoints under `Other`.
-      resourceType: [{ comparison: 'EQUALS', value: 'Other' }],
-    },
+];
+
+/**
+ * One dashboard per kind of resource the rules report on: failures grouped
+ * by resource, filtered on the kind's ASFF resource type. Insight filters
+ * cannot match inside an ARN, so the type is what tells kinds apart.
+ */
+const kindInsight = (kind: ResourceKind): InsightDefinition => ({
+  id: `By${pascalCase(kind)}`,
+  name: `vpce-guard: failures by ${RESOURCE_KINDS[kind].name}`,
+  groupBy: 'ResourceId',
+  filters: {
+    resourceType: [{ comparison: 'EQUALS', value: ASFF_RESOURCE_TYPES[kind] }],
   },
-  {
-    id: 'BySubnet',
-    name: 'vpce-guard: failures by subnet',
-    groupBy: 'ResourceId',
-    filters: {
-      resourceType: [{ comparison: 'EQUALS', value: 'AwsEc2Subnet' }],
-    },
-  },
+});
+
+/** The dashboards of a deployment of `rules`: common ones and one per kind. */
+const insightsFor = (rules: readonly Rule[]): InsightDefinition[] => [
+  ...COMMON_INSIGHTS,
+  ...RESOURCE_KIND_ORDER.filter((kind) =>
+    rules.some((rule) => rule.metadata.resourceKind === kind)
+  ).map(kindInsight),
 ];
 
 /**
@@ -59,9 +68,9 @@ const INSIGHTS: readonly InsightDefinition[] = [
  * the whole organization.
  */
 class FindingInsights extends Construct {
-  public constructor(scope: Construct, id: string) {
+  public constructor(scope: Construct, id: string, rules: readonly Rule[]) {
     super(scope, id);
-    for (const insight of INSIGHTS) {
+    for (const insight of insightsFor(rules)) {
       new CfnInsight(this, insight.id, {
         name: insight.name,
         groupByAttribute: insight.groupBy,
@@ -72,4 +81,4 @@ class FindingInsights extends Construct {
 }
 
 export type { InsightDefinition };
-export { FindingInsights, INSIGHTS };
+export { FindingInsights, insightsFor };

@@ -71,6 +71,8 @@ class MemberRoleStack extends Stack {
             configRuleArns: [
               `arn:${Aws.PARTITION}:config:*:${Aws.ACCOUNT_ID}:config-rule/*`,
             ],
+            // One role serves every rule: what any of them reads.
+            sources: props.rules.flatMap((rule) => rule.metadata.inventory),
           }),
         }),
       },

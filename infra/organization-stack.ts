@@ -5,8 +5,8 @@ import type { Construct } from 'constructs';
 import type { Rule } from '../rules/model/rule.js';
 import type { VpceGuardStackProps } from './account-stack.js';
 import {
+  configDescriptionOf,
   ORGANIZATION_TRIGGER_TYPES,
-  organizationDescriptionOf,
   organizationInputParametersOf,
   organizationRuleName,
 } from './config-rules.js';
@@ -87,7 +87,7 @@ class OrganizationStack extends Stack {
   public constructor(scope: Construct, id: string, props: VpceGuardStackProps) {
     super(scope, id, props);
     for (const rule of props.rules) this.addRule(rule, props.settings);
-    new FindingInsights(this, 'Insights');
+    new FindingInsights(this, 'Insights', props.rules);
   }
 
   private addRule(rule: Rule, settings: DeploymentSettings): void {
@@ -123,7 +123,7 @@ class OrganizationStack extends Stack {
         organizationCustomRuleMetadata: {
           lambdaFunctionArn: ruleFunction.function.functionArn,
           organizationConfigRuleTriggerTypes: [...ORGANIZATION_TRIGGER_TYPES],
-          description: organizationDescriptionOf(rule),
+          description: configDescriptionOf(rule),
           inputParameters: organizationInputParametersOf(rule, settings),
           maximumExecutionFrequency: settings.periodicFrequency,
           resourceTypesScope: [...rule.metadata.triggerResourceTypes],

@@ -6,9 +6,10 @@ import {
   CONFIG_READ_ACTIONS,
   CONFIG_REPORT_ACTIONS,
   FINDING_ACTIONS,
-  INVENTORY_ACTIONS,
+  inventoryActionsOf,
   MEMBER_ROLE_ACTIONS,
 } from '../functions/shared/aws/aws-actions.js';
+import type { InventorySource } from '../rules/model/rule.js';
 import { acknowledgeNag } from './nag.js';
 
 /** Where the statements apply: this stack's account or any member's. */
@@ -19,6 +20,8 @@ interface Scope {
   readonly region: string;
   /** The Config rule ARN(s) the cleanup may read; `*` when not known. */
   readonly configRuleArns: readonly string[];
+  /** What the rule(s) read: their inventory sources. */
+  readonly sources: readonly InventorySource[];
 }
 
 /**
@@ -31,7 +34,7 @@ const evaluationStatements = (scope: Scope): PolicyStatement[] => [
     sid: 'ReadInventory',
     // EC2's Describe* and GetManagedPrefixListEntries on a list it does not
     // know in advance support no resource-level permissions.
-    actions: [...INVENTORY_ACTIONS],
+    actions: [...inventoryActionsOf(scope.sources)],
     resources: ['*'],
   }),
   new PolicyStatement({

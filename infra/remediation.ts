@@ -15,35 +15,30 @@ import { CfnDocument } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import type { Rule } from '../rules/model/rule.js';
+import {
+  type AutomationDocument,
+  automationDocumentOf,
+} from './automation-documents.js';
 import { acknowledgeNag } from './nag.js';
 import { pascalCase } from './names.js';
 import { repoRoot } from './rule-function.js';
-import type { RunbookDocument } from './runbooks/index.js';
 import { InvalidContextError } from './settings.js';
 
 /** What {@link RemediationRunbooks} is built from. */
 interface RemediationRunbooksProps {
   /** Each rule with its Config rule, for the remediation configuration. */
   readonly rules: readonly { rule: Rule; configRule: CfnConfigRule }[];
-  readonly documentFor: (ruleId: string) => RunbookDocument | undefined;
   /** Declare a manual `AWS::Config::RemediationConfiguration` per rule. */
   readonly remediationConfiguration: boolean;
   /** Per rule id, fixed values of its document's other parameters. */
   readonly staticParameters: Readonly<Record<string, Record<string, string>>>;
+  /** Reads a file of the repository (a rule's `remediation.yaml`) by its path. */
+  readonly readRepoFile: (path: string) => string;
 }
 
-const documentOf = (
-  rule: Rule,
-  documentFor: RemediationRunbooksProps['documentFor']
-): RunbookDocument => {
-  const document = documentFor(rule.metadata.id);
-  if (!document) {
-    throw new InvalidContextError(
-      `rule ${rule.metadata.id} has no remediation document in infra/runbooks/`
-    );
-  }
-  return document;
-};
+/** Reads a repository file from the checkout the app is synthesized from. */
+const readFromCheckout = (path: string): string =>
+  readFileSync(join(repoRoot(), path), 'utf8');
 
 /** The parameter names an Automation document declares. */
 const parameterNamesOf = (content: unknown): string[] => {
@@ -62,7 +57,7 @@ const parameterNamesOf = (content: unknown): string[] => {
  */
 const remediationParametersOf = (
   rule: Rule,
-  document: RunbookDocument,
+  document: AutomationDocument,
   content: unknown,
   roleArn: string,
   staticValues: Readonly<Record<string, string>> = {}
@@ -107,7 +102,7 @@ class RemediationRunbooks extends Construct {
     const documents = props.rules.map(({ rule, configRule }) => ({
       rule,
       configRule,
-      document: documentOf(rule, props.documentFor),
+      document: automationDocumentOf(rule),
     }));
     const actions = [
       ...new Set(documents.flatMap(({ document }) => document.actions)),
@@ -137,9 +132,7 @@ class RemediationRunbooks extends Construct {
     );
     for (const { rule, configRule, document } of documents) {
       const name = pascalCase(rule.metadata.id);
-      const content: unknown = parse(
-        readFileSync(join(repoRoot(), document.path), 'utf8')
-      );
+      const content: unknown = parse(props.readRepoFile(document.path));
       const ssmDocument = new CfnDocument(this, `${name}Document`, {
         name: document.documentName,
         documentType: 'Automation',
@@ -180,4 +173,4 @@ class RemediationRunbooks extends Construct {
 }
 
 export type { RemediationRunbooksProps };
-export { RemediationRunbooks };
+export { RemediationRunbooks, readFromCheckout };

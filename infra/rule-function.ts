@@ -23,6 +23,7 @@ import {
   FUNCTION_NODE_OPTIONS,
   HANDLER_ENTRY,
 } from './bundle-settings.js';
+import { fitText } from './config-rules.js';
 import { acknowledgeNag } from './nag.js';
 import type { DeploymentSettings } from './settings.js';
 
@@ -78,7 +79,7 @@ class RuleFunction extends Construct {
       retentionPeriod: Duration.days(14),
     });
     this.function = new NodejsFunction(this, 'Function', {
-      description: `vpce-guard: ${rule.metadata.title}`.slice(0, 256),
+      description: fitText(`vpce-guard: ${rule.metadata.title}`, 256),
       entry: join(repoRoot(), HANDLER_ENTRY),
       projectRoot: repoRoot(),
       depsLockFilePath: join(repoRoot(), 'package-lock.json'),

@@ -1,3 +1,4 @@
+import { ruleFilePath } from '../../rules/files.js';
 import { rules } from '../../rules/index.js';
 import type { RuleMetadata } from '../../rules/model/rule.js';
 import { type CliIo, ExitCode } from '../io.js';
@@ -34,8 +35,9 @@ const listRules = (format: 'text' | 'json', io: CliIo): number => {
         expected: p.expected,
         description: p.description,
       })),
-      remediation: m.remediation,
-      runbook: m.runbook,
+      resourceKind: m.resourceKind,
+      remediation: m.remediation.text,
+      runbook: ruleFilePath(m.id, 'runbook'),
     }));
     io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   } else {

@@ -1,24 +1,19 @@
-import type {
-  Inventory,
-  Subnet,
-  VpcEndpoint,
-} from '../../rules/model/inventory.js';
+import { runbookUrl } from '../../functions/shared/formats/asff.js';
+import type { Inventory, VpcEndpoint } from '../../rules/model/inventory.js';
+import {
+  RESOURCE_KIND_ORDER,
+  RESOURCE_KINDS,
+  type ResourceKind,
+  unhandledKind,
+} from '../../rules/model/resource-kinds.js';
 import type {
   ComplianceType,
   Evaluation,
   RuleMetadata,
 } from '../../rules/model/rule.js';
+import { exposureOf } from '../../rules/model/subnet-exposure.js';
 import type { ScanProblem, ScanResult, SourcedInventory } from '../evaluate.js';
 import { summarize } from './summary.js';
-
-const SUBNET_RULE = 'private-subnet-gateway-endpoints';
-
-const ENDPOINT_RULES: readonly string[] = [
-  'interface-endpoint-multi-az',
-  'interface-endpoint-private-dns',
-  'endpoint-policy-restrictive',
-  'interface-endpoint-https-ingress',
-];
 
 const VERDICTS: readonly ComplianceType[] = [
   'NON_COMPLIANT',
@@ -94,7 +89,7 @@ const headerRow = (names: readonly string[]): string =>
 const runbookLink = (context: Context, ruleId: string): string => {
   const rule = context.rules.get(ruleId);
   if (!rule) return '';
-  const href = `${context.runbookBaseUrl}/${rule.runbook}`;
+  const href = runbookUrl(context.runbookBaseUrl, rule.id);
   return ` <a href="${escapeHtml(href)}">runbook</a>`;
 };
 
@@ -134,25 +129,24 @@ const byFailuresFirst = (a: Row, b: Row): number =>
 const rowHtml = (failing: boolean, cells: string): string =>
   `<tr class="${failing ? 'row-fail' : 'row-pass'}">${cells}</tr>`;
 
-const isPublic = (evaluation: Evaluation | undefined): boolean =>
-  evaluation?.complianceType === 'NOT_APPLICABLE' &&
-  evaluation.annotation.startsWith('public subnet');
+/** A resource of one kind in a VPC, with the facts its table shows. */
+interface KindRow {
+  readonly id: string;
+  readonly facts: readonly string[];
+}
 
-const subnetRow = (
-  context: Context,
-  inventory: Inventory,
-  subnet: Subnet
-): Row => {
-  const evaluation = lookup(context, inventory, SUBNET_RULE, subnet.id);
-  const failing = fails([evaluation]);
-  const cells = [
-    cell(subnet.id),
-    cell(subnet.tags.get('Name') ?? ''),
-    cell(inventory.effectiveRouteTables.get(subnet.id)?.id ?? 'unknown'),
-    cell(isPublic(evaluation) ? 'public' : 'private'),
-    verdictCell(context, evaluation),
-  ].join('');
-  return { id: subnet.id, failing, html: rowHtml(failing, cells) };
+/** The fact columns of a kind's table, after its id. */
+const factHeaders = (kind: ResourceKind): readonly string[] => {
+  switch (kind) {
+    case 'vpc':
+      return ['Name', 'IPv4 CIDRs'];
+    case 'subnet':
+      return ['Name', 'AZ id', 'Route table', 'Exposure'];
+    case 'vpc-endpoint':
+      return ['Type', 'Service', 'AZ ids', 'Private DNS'];
+    default:
+      return unhandledKind(kind);
+  }
 };
 
 const azIdsOf = (inventory: Inventory, endpoint: VpcEndpoint): string =>
@@ -160,30 +154,91 @@ const azIdsOf = (inventory: Inventory, endpoint: VpcEndpoint): string =>
     .map((id) => inventory.subnets.get(id)?.availabilityZoneId ?? `${id}?`)
     .join(', ');
 
-const endpointRow = (
+const onOff = (value: boolean | undefined): string =>
+  value === undefined ? 'unknown' : value ? 'on' : 'off';
+
+/** The resources of one kind in a VPC, with their facts. */
+const kindRows = (
+  kind: ResourceKind,
+  inventory: Inventory,
+  vpcId: string
+): KindRow[] => {
+  switch (kind) {
+    case 'vpc': {
+      const vpc = inventory.vpcs.get(vpcId);
+      if (!vpc) return [];
+      const cidrs = vpc.ipv4Cidrs?.map((c) => c.text).join(', ') ?? 'unknown';
+      return [{ id: vpcId, facts: [vpc.tags.get('Name') ?? '', cidrs] }];
+    }
+    case 'subnet':
+      return [...inventory.subnets.values()]
+        .filter((s) => s.vpcId === vpcId)
+        .map((subnet) => ({
+          id: subnet.id,
+          facts: [
+            subnet.tags.get('Name') ?? '',
+            subnet.availabilityZoneId ?? 'unknown',
+            inventory.effectiveRouteTables.get(subnet.id)?.id ?? 'unknown',
+            exposureOf(inventory, subnet) ?? 'unknown',
+          ],
+        }));
+    case 'vpc-endpoint':
+      return [...inventory.endpoints.values()]
+        .filter((e) => e.vpcId === vpcId)
+        .map((endpoint) => ({
+          id: endpoint.id,
+          facts: [
+            endpoint.type ?? 'unknown',
+            endpoint.service?.name ?? '–',
+            azIdsOf(inventory, endpoint),
+            onOff(endpoint.privateDnsEnabled),
+          ],
+        }));
+    default:
+      return unhandledKind(kind);
+  }
+};
+
+/** One resource's row: its facts, then its verdict under each rule. */
+const resourceRow = (
   context: Context,
   inventory: Inventory,
-  endpoint: VpcEndpoint
+  rules: readonly RuleMetadata[],
+  row: KindRow
 ): Row => {
-  const evaluations = ENDPOINT_RULES.map((ruleId) =>
-    lookup(context, inventory, ruleId, endpoint.id)
+  const evaluations = rules.map((rule) =>
+    lookup(context, inventory, rule.id, row.id)
   );
   const failing = fails(evaluations);
   const cells = [
-    cell(endpoint.id),
-    cell(endpoint.type ?? 'unknown'),
-    cell(endpoint.service?.name ?? '–'),
-    cell(azIdsOf(inventory, endpoint)),
-    cell(
-      endpoint.privateDnsEnabled === undefined
-        ? 'unknown'
-        : endpoint.privateDnsEnabled
-          ? 'on'
-          : 'off'
-    ),
+    cell(row.id),
+    ...row.facts.map(cell),
     ...evaluations.map((e) => verdictCell(context, e)),
   ].join('');
-  return { id: endpoint.id, failing, html: rowHtml(failing, cells) };
+  return { id: row.id, failing, html: rowHtml(failing, cells) };
+};
+
+/** The table of one kind in a VPC, with a verdict column per rule of that kind. */
+const kindTable = (
+  context: Context,
+  inventory: Inventory,
+  vpcId: string,
+  kind: ResourceKind
+): string => {
+  const rules = [...context.rules.values()].filter(
+    (rule) => rule.resourceKind === kind
+  );
+  // A kind no rule ran on has nothing to show.
+  if (rules.length === 0) return '';
+  const facts = RESOURCE_KINDS[kind];
+  const rows = kindRows(kind, inventory, vpcId).map((row) =>
+    resourceRow(context, inventory, rules, row)
+  );
+  return table(
+    facts.plural,
+    [facts.name, ...factHeaders(kind), ...rules.map((rule) => rule.id)],
+    rows
+  );
 };
 
 const table = (
@@ -206,31 +261,11 @@ const vpcSection = (
 ): string => {
   const name = inventory.vpcs.get(vpcId)?.tags.get('Name');
   const title = name === undefined ? vpcId : `${vpcId} (${name})`;
-  const subnets = [...inventory.subnets.values()]
-    .filter((s) => s.vpcId === vpcId)
-    .map((s) => subnetRow(context, inventory, s));
-  const endpoints = [...inventory.endpoints.values()]
-    .filter((e) => e.vpcId === vpcId)
-    .map((e) => endpointRow(context, inventory, e));
   return [
     `<section class="vpc"><h3>VPC ${escapeHtml(title)}</h3>`,
-    table(
-      'subnets',
-      ['Subnet', 'Name', 'Route table', 'Exposure', SUBNET_RULE],
-      subnets
-    ),
-    table(
-      'endpoints',
-      [
-        'Endpoint',
-        'Type',
-        'Service',
-        'AZ ids',
-        'Private DNS',
-        ...ENDPOINT_RULES,
-      ],
-      endpoints
-    ),
+    ...RESOURCE_KIND_ORDER.map((kind) =>
+      kindTable(context, inventory, vpcId, kind)
+    ).filter((html) => html !== ''),
     '</section>',
   ].join('\n');
 };

@@ -1,5 +1,5 @@
 import { listParameter } from '../model/parameters.js';
-import type { RuleMetadata } from '../model/rule.js';
+import type { DeclaredMetadata } from '../model/rule.js';
 
 /** Parameters of `endpoint-policy-restrictive`. */
 const parameters = {
@@ -23,7 +23,7 @@ const parameters = {
 };
 
 /** Metadata of `endpoint-policy-restrictive`. */
-const metadata: Omit<RuleMetadata, 'parameters'> = {
+const metadata: DeclaredMetadata = {
   id: 'endpoint-policy-restrictive',
   title: 'Endpoint policies limit who may use the endpoint or what it reaches',
   description:
@@ -32,13 +32,16 @@ const metadata: Omit<RuleMetadata, 'parameters'> = {
     'pinned org/account condition, or by a data-perimeter Deny); with a ' +
     'trusted set, every Allow must be limited to trusted principals.',
   severity: 'HIGH',
-  resourceType: 'AWS::EC2::VPCEndpoint',
+  resourceKind: 'vpc-endpoint',
   triggerResourceTypes: ['AWS::EC2::VPCEndpoint'],
-  remediation:
-    'Replace the policy with one that limits principals to your organization ' +
-    '(aws:PrincipalOrgID) and/or resources to your organization ' +
-    '(aws:ResourceOrgID), keeping the AWS-service exemptions your workloads need.',
-  runbook: 'docs/runbooks/endpoint-policy-restrictive.md',
+  inventory: ['ec2'],
+  remediation: {
+    text:
+      'Replace the policy with one that limits principals to your organization ' +
+      '(aws:PrincipalOrgID) and/or resources to your organization ' +
+      '(aws:ResourceOrgID), keeping the AWS-service exemptions your workloads need.',
+    actions: ['ec2:DescribeVpcEndpoints', 'ec2:ModifyVpcEndpoint'],
+  },
 };
 
 export { metadata, parameters };

@@ -1,5 +1,5 @@
 import { integerParameter } from '../model/parameters.js';
-import type { RuleMetadata } from '../model/rule.js';
+import type { DeclaredMetadata } from '../model/rule.js';
 
 /** Parameters of `interface-endpoint-multi-az`. */
 const parameters = {
@@ -12,7 +12,7 @@ const parameters = {
 };
 
 /** Metadata of `interface-endpoint-multi-az`. */
-const metadata: Omit<RuleMetadata, 'parameters'> = {
+const metadata: DeclaredMetadata = {
   id: 'interface-endpoint-multi-az',
   title: 'Interface endpoints have subnets in several Availability Zones',
   description:
@@ -20,12 +20,21 @@ const metadata: Omit<RuleMetadata, 'parameters'> = {
     'requires min(minAzs, AZs where the service is offered), so that one AZ ' +
     'outage does not take the endpoint down.',
   severity: 'LOW',
-  resourceType: 'AWS::EC2::VPCEndpoint',
+  resourceKind: 'vpc-endpoint',
   triggerResourceTypes: ['AWS::EC2::VPCEndpoint'],
-  remediation:
-    'Add a subnet in another Availability Zone to the interface endpoint ' +
-    '(ModifyVpcEndpoint --add-subnet-ids), one per AZ where the service is offered.',
-  runbook: 'docs/runbooks/interface-endpoint-multi-az.md',
+  inventory: ['ec2'],
+  remediation: {
+    text:
+      'Add a subnet in another Availability Zone to the interface endpoint ' +
+      '(ModifyVpcEndpoint --add-subnet-ids), one per AZ where the service is offered.',
+    actions: [
+      'ec2:DescribeRouteTables',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeVpcEndpointServices',
+      'ec2:DescribeVpcEndpoints',
+      'ec2:ModifyVpcEndpoint',
+    ],
+  },
 };
 
 export { metadata, parameters };

@@ -1,5 +1,5 @@
 import { listParameter } from '../model/parameters.js';
-import type { RuleMetadata } from '../model/rule.js';
+import type { DeclaredMetadata } from '../model/rule.js';
 
 /** Parameters of `interface-endpoint-private-dns`. */
 const parameters = {
@@ -22,7 +22,7 @@ const parameters = {
 };
 
 /** Metadata of `interface-endpoint-private-dns`. */
-const metadata: Omit<RuleMetadata, 'parameters'> = {
+const metadata: DeclaredMetadata = {
   id: 'interface-endpoint-private-dns',
   title:
     'Interface endpoints have private DNS on, and their VPC the DNS attributes it needs',
@@ -32,13 +32,21 @@ const metadata: Omit<RuleMetadata, 'parameters'> = {
     'enableDnsHostnames; without them clients resolve the public endpoint and ' +
     'their traffic leaves through NAT or the internet.',
   severity: 'MEDIUM',
-  resourceType: 'AWS::EC2::VPCEndpoint',
+  resourceKind: 'vpc-endpoint',
   triggerResourceTypes: ['AWS::EC2::VPCEndpoint', 'AWS::EC2::VPC'],
-  remediation:
-    'Turn on enableDnsSupport and enableDnsHostnames on the VPC ' +
-    '(ModifyVpcAttribute), then private DNS on the endpoint ' +
-    '(ModifyVpcEndpoint --private-dns-enabled).',
-  runbook: 'docs/runbooks/interface-endpoint-private-dns.md',
+  inventory: ['ec2'],
+  remediation: {
+    text:
+      'Turn on enableDnsSupport and enableDnsHostnames on the VPC ' +
+      '(ModifyVpcAttribute), then private DNS on the endpoint ' +
+      '(ModifyVpcEndpoint --private-dns-enabled).',
+    actions: [
+      'ec2:DescribeVpcAttribute',
+      'ec2:DescribeVpcEndpoints',
+      'ec2:ModifyVpcAttribute',
+      'ec2:ModifyVpcEndpoint',
+    ],
+  },
 };
 
 export { metadata, parameters };

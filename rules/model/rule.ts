@@ -13,19 +13,48 @@ import {
   type RawParameters,
   stringParameter,
 } from './parameters.js';
+import {
+  RESOURCE_KINDS,
+  type ResourceKind,
+  type ResourceType,
+} from './resource-kinds.js';
 
 /** The verdicts a rule reports; Config rejects INSUFFICIENT_DATA from rules. */
 type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
-
-/** The Config resource types vpce-guard reports on. */
-type ResourceType = 'AWS::EC2::Subnet' | 'AWS::EC2::VPCEndpoint';
 
 /** Config resource types whose changes can alter a rule's verdicts. */
 type TriggerResourceType =
   | ResourceType
   | 'AWS::EC2::RouteTable'
-  | 'AWS::EC2::VPC'
   | 'AWS::EC2::SecurityGroup';
+
+/**
+ * What a rule can read, one name per group of calls: `ec2` is VPCs and
+ * their DNS attributes, subnets, route tables, endpoints, prefix lists,
+ * service details and security groups. The live loader loads what the rules
+ * it runs need, and a rule's function is allowed exactly the calls of its
+ * sources (functions/shared/aws/aws-actions.ts).
+ */
+const INVENTORY_SOURCES = ['ec2'] as const;
+
+/** One of {@link INVENTORY_SOURCES}. */
+type InventorySource = (typeof INVENTORY_SOURCES)[number];
+
+/** An IAM action, `service:Operation` (`ec2:ModifyVpcEndpoint`). */
+type IamAction = `${string}:${string}`;
+
+/** How a failure of the rule is fixed. */
+interface Remediation {
+  /** What to do about a failure, ≤ 512 characters (ASFF Recommendation.Text). */
+  readonly text: string;
+  /**
+   * Every action the rule's SSM Automation document (`remediation.yaml` in
+   * the rule's folder) calls, sorted: its automation role gets exactly
+   * these. test/unit/docs/runbooks.test.ts reads them off the document and
+   * checks both ways.
+   */
+  readonly actions: readonly IamAction[];
+}
 
 /** Severity label of a failed finding (Security Hub `Severity.Label`). */
 type Severity = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
@@ -72,14 +101,19 @@ interface RuleMetadata {
   readonly title: string;
   readonly description: string;
   readonly severity: Severity;
+  /** What the rule's evaluations are about (rules/model/resource-kinds.ts). */
+  readonly resourceKind: ResourceKind;
+  /** The Config resource type of {@link RuleMetadata.resourceKind}. */
   readonly resourceType: ResourceType;
   readonly triggerResourceTypes: readonly TriggerResourceType[];
   readonly parameters: readonly ParameterSpec<unknown>[];
-  /** What to do about a failure, ≤ 512 characters (ASFF Recommendation.Text). */
-  readonly remediation: string;
-  /** Path of the runbook, relative to the repository root. */
-  readonly runbook: string;
+  /** What the rule reads from the account. */
+  readonly inventory: readonly InventorySource[];
+  readonly remediation: Remediation;
 }
+
+/** What a rule's `metadata.ts` declares; {@link defineRule} adds the rest. */
+type DeclaredMetadata = Omit<RuleMetadata, 'parameters' | 'resourceType'>;
 
 /** A rule with validated parameters, ready to evaluate inventories. */
 interface PreparedRule {
@@ -205,7 +239,7 @@ const asRawParameters = (ruleId: string, raw: unknown): RawParameters => {
 
 /** What a rule module supplies to {@link defineRule}. */
 interface RuleDefinition<S extends Record<string, ParameterSpec<unknown>>, R> {
-  readonly metadata: Omit<RuleMetadata, 'parameters'>;
+  readonly metadata: DeclaredMetadata;
   readonly parameters: S;
   /** The resources of the rule's type in the inventory, NOT_APPLICABLE ones included. */
   readonly resources: (inventory: Inventory) => Iterable<R>;
@@ -235,6 +269,7 @@ const defineRule = <
   const specs = { ...definition.parameters, ...commonParameters };
   const metadata: RuleMetadata = {
     ...definition.metadata,
+    resourceType: RESOURCE_KINDS[definition.metadata.resourceKind].configType,
     parameters: Object.values(specs),
   };
   const ruleId = metadata.id;
@@ -338,10 +373,14 @@ const notApplicable = (annotation: string): Verdict => ({
 
 export type {
   ComplianceType,
+  DeclaredMetadata,
   Evaluation,
+  IamAction,
+  InventorySource,
   NotOwned,
   ParameterValues,
   PreparedRule,
+  Remediation,
   ResourceType,
   Rule,
   RuleMetadata,
@@ -354,6 +393,7 @@ export {
   commonParameters,
   compliant,
   defineRule,
+  INVENTORY_SOURCES,
   isExemptByTag,
   nonCompliant,
   notApplicable,

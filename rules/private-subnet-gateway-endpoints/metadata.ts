@@ -1,5 +1,5 @@
 import { booleanParameter, listParameter } from '../model/parameters.js';
-import type { RuleMetadata } from '../model/rule.js';
+import type { DeclaredMetadata } from '../model/rule.js';
 
 /** Services that have gateway endpoints. */
 const GATEWAY_SERVICES = ['s3', 'dynamodb'] as const;
@@ -24,7 +24,7 @@ const parameters = {
 };
 
 /** Metadata of `private-subnet-gateway-endpoints`. */
-const metadata: Omit<RuleMetadata, 'parameters'> = {
+const metadata: DeclaredMetadata = {
   id: 'private-subnet-gateway-endpoints',
   title: 'Private subnets reach S3 and DynamoDB only through gateway endpoints',
   description:
@@ -34,18 +34,29 @@ const metadata: Omit<RuleMetadata, 'parameters'> = {
     'service in the same VPC, and no interface endpoint with private DNS may ' +
     'take the traffic instead.',
   severity: 'MEDIUM',
-  resourceType: 'AWS::EC2::Subnet',
+  resourceKind: 'subnet',
   triggerResourceTypes: [
     'AWS::EC2::Subnet',
     'AWS::EC2::RouteTable',
     'AWS::EC2::VPCEndpoint',
   ],
-  remediation:
-    'Associate the subnet\u2019s route table with an S3/DynamoDB gateway endpoint ' +
-    'of its VPC, remove more specific routes that send the service\u2019s ' +
-    'prefixes elsewhere, and turn on "private DNS only for inbound resolver ' +
-    'endpoint" on interface endpoints of the same service.',
-  runbook: 'docs/runbooks/private-subnet-gateway-endpoints.md',
+  inventory: ['ec2'],
+  remediation: {
+    text:
+      'Associate the subnet\u2019s route table with an S3/DynamoDB gateway endpoint ' +
+      'of its VPC, remove more specific routes that send the service\u2019s ' +
+      'prefixes elsewhere, and turn on "private DNS only for inbound resolver ' +
+      'endpoint" on interface endpoints of the same service.',
+    actions: [
+      'ec2:CreateVpcEndpoint',
+      'ec2:DescribePrefixLists',
+      'ec2:DescribeRouteTables',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeVpcEndpointServices',
+      'ec2:DescribeVpcEndpoints',
+      'ec2:ModifyVpcEndpoint',
+    ],
+  },
 };
 
 export { GATEWAY_SERVICES, metadata, parameters };

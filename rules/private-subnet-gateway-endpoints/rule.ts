@@ -25,24 +25,8 @@ import {
   type Verdict,
 } from '../model/rule.js';
 import { isAwsServiceIn } from '../model/service-name.js';
+import { internetGatewayDefaultRoute } from '../model/subnet-exposure.js';
 import { metadata, parameters } from './metadata.js';
-
-/**
- * The route that makes a subnet public: an active default route (IPv4 or
- * IPv6) to an internet gateway. NAT, transit gateway, egress-only IGW,
- * virtual private gateway and firewall endpoints leave a subnet private.
- */
-const internetGatewayDefaultRoute = (
-  routes: readonly Route[]
-): Route | undefined =>
-  routes.find(
-    (route) =>
-      route.active &&
-      route.destination.kind === 'cidr' &&
-      route.destination.cidr.prefix === 0 &&
-      route.target?.kind === 'gateway' &&
-      route.target.id.startsWith('igw-')
-  );
 
 /**
  * True for an available Gateway endpoint of `service` in `vpcId`.
@@ -351,4 +335,4 @@ const rule = defineRule({
   },
 });
 
-export { internetGatewayDefaultRoute, rule };
+export { rule };

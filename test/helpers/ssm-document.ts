@@ -5,7 +5,7 @@ import {
   API_STEP_ACTIONS,
   apiActionsOf,
   scriptActionsOf,
-} from '../../infra/runbooks/index.js';
+} from '../../infra/automation-documents.js';
 import { type ServiceModel, validateShape } from './api-model.js';
 
 /** One step of an Automation document, as parsed from YAML. */

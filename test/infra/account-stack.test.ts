@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { pascalCase } from '../../infra/names.js';
-import { documentFor } from '../../infra/runbooks/index.js';
+import { readFromCheckout } from '../../infra/remediation.js';
+import { ruleFilePath } from '../../rules/files.js';
 import { rules } from '../../rules/index.js';
 import { resourcesOf, synthesize } from './synth.js';
 
@@ -296,12 +297,13 @@ describe('AccountStack', () => {
     // Act
     const grown = synthesize({
       rules: [...rules, added],
-      documentFor: (ruleId) => {
-        const document = documentFor(ruleId);
-        if (ruleId !== 'extra-rule') return document;
-        const borrowed = documentFor(first.metadata.id);
-        return borrowed && { ...borrowed, documentName: 'VpceGuard-ExtraRule' };
-      },
+      // The added rule has no folder; it borrows the first rule's document.
+      readRepoFile: (path) =>
+        readFromCheckout(
+          path === ruleFilePath('extra-rule', 'remediation')
+            ? ruleFilePath(first.metadata.id, 'remediation')
+            : path
+        ),
     });
 
     // Assert

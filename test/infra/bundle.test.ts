@@ -15,7 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../infra/build-app.js';
 import { FUNCTION_NODE_OPTIONS } from '../../infra/bundle-settings.js';
-import { documentFor } from '../../infra/runbooks/index.js';
 import { rules } from '../../rules/index.js';
 
 const outdir = mkdtempSync(join(tmpdir(), 'vpce-guard-cdk-out-'));
@@ -75,7 +74,7 @@ describe('the Lambda bundles of a real synth', () => {
 
   beforeAll(() => {
     const app = new App({ outdir });
-    buildApp(app, rules, documentFor);
+    buildApp(app, rules);
     app.synth();
     bundles = bundlesIn(outdir);
   });

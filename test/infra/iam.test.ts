@@ -1,10 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Template } from 'aws-cdk-lib/assertions';
 import {
-  ACCOUNT_ACTIONS,
+  accountActionsOf,
   MEMBER_ROLE_ACTIONS,
 } from '../../functions/shared/aws/aws-actions.js';
+import { pascalCase } from '../../infra/names.js';
 import { rules } from '../../rules/index.js';
+import { INVENTORY_SOURCES } from '../../rules/model/rule.js';
 import { actionsCalledUnder } from './code-actions.js';
 import { resourcesOf, synthesize } from './synth.js';
 
@@ -51,7 +53,9 @@ describe('IAM of the stacks', () => {
     const called = actionsCalledUnder('functions');
 
     // Assert
-    expect(called).toEqual([...ACCOUNT_ACTIONS, ...MEMBER_ROLE_ACTIONS].sort());
+    expect(called).toEqual(
+      [...accountActionsOf(INVENTORY_SOURCES), ...MEMBER_ROLE_ACTIONS].sort()
+    );
   });
 
   it.each(stacks())('grants no wildcard action in %s', (_name, template) => {
@@ -98,11 +102,23 @@ describe('IAM of the stacks', () => {
 
     // Assert
     expect(evaluationPolicies).toHaveLength(rules.length);
-    for (const policy of evaluationPolicies) {
+    for (const rule of rules) {
+      const [policy, ...others] = Object.entries(
+        resourcesOf(account, 'AWS::IAM::Policy')
+      )
+        .filter(([logicalId]) =>
+          logicalId.startsWith(`${pascalCase(rule.metadata.id)}Evaluation`)
+        )
+        .map(([, resource]) => resource);
+      expect(others).toEqual([]);
+      if (!policy)
+        throw new Error(`no evaluation policy for ${rule.metadata.id}`);
       const actions = (
         policy.Properties.PolicyDocument as { Statement: Statement[] }
       ).Statement.flatMap(actionsOf);
-      expect([...actions].sort()).toEqual([...ACCOUNT_ACTIONS].sort());
+      expect([...actions].sort()).toEqual([
+        ...accountActionsOf(rule.metadata.inventory),
+      ]);
       expect(policy.Properties.Roles).toHaveLength(1);
     }
   });

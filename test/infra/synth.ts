@@ -1,8 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, type VpceGuardStacks } from '../../infra/build-app.js';
-import type { RemediationRunbooksProps } from '../../infra/remediation.js';
-import { documentFor } from '../../infra/runbooks/index.js';
+import { readFromCheckout } from '../../infra/remediation.js';
 import { rules as registry } from '../../rules/index.js';
 import type { Rule } from '../../rules/model/rule.js';
 
@@ -14,11 +13,11 @@ interface Synthesized {
   readonly memberRole: Template;
 }
 
-/** What a test may vary: context, the rule registry, the runbooks. */
+/** What a test may vary: context, the rule registry, the repository files. */
 interface SynthOptions {
   readonly context?: Record<string, unknown>;
   readonly rules?: readonly Rule[];
-  readonly documentFor?: RemediationRunbooksProps['documentFor'];
+  readonly readRepoFile?: (path: string) => string;
 }
 
 const cache = new Map<string, Synthesized>();
@@ -30,7 +29,7 @@ const cache = new Map<string, Synthesized>();
  */
 const synthesize = (options: SynthOptions = {}): Synthesized => {
   const key = JSON.stringify(options.context ?? {});
-  const cacheable = options.rules === undefined && !options.documentFor;
+  const cacheable = options.rules === undefined && !options.readRepoFile;
   const cached = cacheable ? cache.get(key) : undefined;
   if (cached) return cached;
   // Bundling is proven once (bundle.test.ts); skipping it here keeps the
@@ -46,7 +45,7 @@ const synthesize = (options: SynthOptions = {}): Synthesized => {
   const stacks = buildApp(
     app,
     options.rules ?? registry,
-    options.documentFor ?? documentFor
+    options.readRepoFile ?? readFromCheckout
   );
   const synthesized = {
     stacks,

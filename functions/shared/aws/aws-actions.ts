@@ -5,22 +5,33 @@
  * adapter that starts sending a new command fails the build until it is
  * granted here.
  */
+import type { InventorySource } from '../../../rules/model/rule.js';
 
 /**
- * What loading one account-region's inventory calls (ec2-inventory.ts).
- * Every rule loads the same inventory, so every rule needs all of them.
+ * What loading each inventory source calls (ec2-inventory.ts). A rule's
+ * function is allowed the calls of the sources its metadata names
+ * (`inventory` in rules/<id>/metadata.ts), no more.
  */
-const INVENTORY_ACTIONS = [
-  'ec2:DescribePrefixLists',
-  'ec2:DescribeRouteTables',
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeVpcAttribute',
-  'ec2:DescribeVpcEndpointServices',
-  'ec2:DescribeVpcEndpoints',
-  'ec2:DescribeVpcs',
-  'ec2:GetManagedPrefixListEntries',
-] as const;
+const INVENTORY_ACTIONS: Readonly<Record<InventorySource, readonly string[]>> =
+  {
+    ec2: [
+      'ec2:DescribePrefixLists',
+      'ec2:DescribeRouteTables',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeVpcAttribute',
+      'ec2:DescribeVpcEndpointServices',
+      'ec2:DescribeVpcEndpoints',
+      'ec2:DescribeVpcs',
+      'ec2:GetManagedPrefixListEntries',
+    ],
+  };
+
+/** What loading `sources` calls, sorted. */
+const inventoryActionsOf = (
+  sources: readonly InventorySource[]
+): readonly string[] =>
+  [...new Set(sources.flatMap((source) => INVENTORY_ACTIONS[source]))].sort();
 
 /** Reading an oversized configuration item (config-event.ts). */
 const CONFIG_READ_ACTIONS = ['config:GetResourceConfigHistory'] as const;
@@ -39,21 +50,24 @@ const FINDING_ACTIONS = ['securityhub:BatchImportFindings'] as const;
 /** Acting in a member account (credentials.ts). */
 const MEMBER_ROLE_ACTIONS = ['sts:AssumeRole'] as const;
 
-/** Every action a rule function calls in the account it evaluates. */
-const ACCOUNT_ACTIONS = [
-  ...INVENTORY_ACTIONS,
-  ...CONFIG_READ_ACTIONS,
-  ...CONFIG_CLEANUP_ACTIONS,
-  ...CONFIG_REPORT_ACTIONS,
-  ...FINDING_ACTIONS,
-] as const;
+/** What a rule function reading `sources` calls in the account it evaluates. */
+const accountActionsOf = (
+  sources: readonly InventorySource[]
+): readonly string[] =>
+  [
+    ...inventoryActionsOf(sources),
+    ...CONFIG_READ_ACTIONS,
+    ...CONFIG_CLEANUP_ACTIONS,
+    ...CONFIG_REPORT_ACTIONS,
+    ...FINDING_ACTIONS,
+  ].sort();
 
 export {
-  ACCOUNT_ACTIONS,
+  accountActionsOf,
   CONFIG_CLEANUP_ACTIONS,
   CONFIG_READ_ACTIONS,
   CONFIG_REPORT_ACTIONS,
   FINDING_ACTIONS,
-  INVENTORY_ACTIONS,
+  inventoryActionsOf,
   MEMBER_ROLE_ACTIONS,
 };

@@ -35,8 +35,9 @@ interface Ec2Caller {
   readonly principal: string;
 }
 
-// The largest page each API accepts (aws-facts F7): fewer pages, fewer
-// tokens from the per-account-Region throttling bucket (F8).
+// The largest page each API accepts (its MaxResults maximum in the EC2 API
+// reference): fewer pages spend fewer tokens of EC2's per-account-Region
+// request-rate bucket, which every caller in the account shares.
 const PAGE_SIZE = {
   vpcs: 1000,
   subnets: 1000,
@@ -140,47 +141,37 @@ const toPlainJson = (value: unknown): unknown => {
   return value;
 };
 
-const loadVpcs = (caller: Ec2Caller, scope: LoadScope) =>
-  callEc2(caller, 'DescribeVpcs', () =>
-    allItems(
-      paginateDescribeVpcs(
-        { client: caller.ec2 },
-        { ...vpcFilter(scope), MaxResults: PAGE_SIZE.vpcs }
-      ),
-      (page) => page.Vpcs
-    )
-  );
+/** The input every VPC-scoped Describe call takes. */
+interface VpcScopedInput {
+  readonly Filters?: Filter[];
+  readonly MaxResults?: number;
+}
 
-const loadSubnets = (caller: Ec2Caller, scope: LoadScope) =>
-  callEc2(caller, 'DescribeSubnets', () =>
+/**
+ * Every item of one VPC-scoped Describe call (DescribeVpcs, DescribeSubnets,
+ * DescribeRouteTables, DescribeVpcEndpoints): the largest page, filtered to
+ * the VPC of a change-triggered load.
+ */
+const listVpcScoped = <P, T>(
+  caller: Ec2Caller,
+  scope: LoadScope,
+  call: {
+    readonly operation: string;
+    readonly paginate: (
+      config: { client: EC2Client },
+      input: VpcScopedInput
+    ) => AsyncIterable<P>;
+    readonly pageSize: number;
+    readonly itemsOf: (page: P) => readonly T[] | undefined;
+  }
+): Promise<T[]> =>
+  callEc2(caller, call.operation, () =>
     allItems(
-      paginateDescribeSubnets(
+      call.paginate(
         { client: caller.ec2 },
-        { ...vpcFilter(scope), MaxResults: PAGE_SIZE.subnets }
+        { ...vpcFilter(scope), MaxResults: call.pageSize }
       ),
-      (page) => page.Subnets
-    )
-  );
-
-const loadRouteTables = (caller: Ec2Caller, scope: LoadScope) =>
-  callEc2(caller, 'DescribeRouteTables', () =>
-    allItems(
-      paginateDescribeRouteTables(
-        { client: caller.ec2 },
-        { ...vpcFilter(scope), MaxResults: PAGE_SIZE.routeTables }
-      ),
-      (page) => page.RouteTables
-    )
-  );
-
-const loadVpcEndpoints = (caller: Ec2Caller, scope: LoadScope) =>
-  callEc2(caller, 'DescribeVpcEndpoints', () =>
-    allItems(
-      paginateDescribeVpcEndpoints(
-        { client: caller.ec2 },
-        { ...vpcFilter(scope), MaxResults: PAGE_SIZE.vpcEndpoints }
-      ),
-      (page) => page.VpcEndpoints
+      call.itemsOf
     )
   );
 
@@ -417,8 +408,8 @@ const ownedVpcIds = (
   );
 
 /**
- * Loads one account-region (or one VPC of it) from EC2, in the call budget
- * of DESIGN.md §9: the pages of DescribeVpcs, DescribeSubnets,
+ * Loads one account-region (or one VPC of it) from EC2, in a fixed call
+ * budget (README "Performance", checked by `npm run bench`): the pages of DescribeVpcs, DescribeSubnets,
  * DescribeRouteTables, DescribeVpcEndpoints and DescribePrefixLists; the
  * pages of DescribeVpcEndpointServices (only the endpoints' services, plus
  * one retry per invisible service) and of DescribeSecurityGroups (only the
@@ -443,10 +434,30 @@ const loadSnapshotFromEc2 = async (
   const caller: Ec2Caller = { ec2, principal };
   const [vpcs, subnets, routeTables, endpoints, prefixLists] =
     await Promise.all([
-      loadVpcs(caller, scope),
-      loadSubnets(caller, scope),
-      loadRouteTables(caller, scope),
-      loadVpcEndpoints(caller, scope),
+      listVpcScoped(caller, scope, {
+        operation: 'DescribeVpcs',
+        paginate: paginateDescribeVpcs,
+        pageSize: PAGE_SIZE.vpcs,
+        itemsOf: (page) => page.Vpcs,
+      }),
+      listVpcScoped(caller, scope, {
+        operation: 'DescribeSubnets',
+        paginate: paginateDescribeSubnets,
+        pageSize: PAGE_SIZE.subnets,
+        itemsOf: (page) => page.Subnets,
+      }),
+      listVpcScoped(caller, scope, {
+        operation: 'DescribeRouteTables',
+        paginate: paginateDescribeRouteTables,
+        pageSize: PAGE_SIZE.routeTables,
+        itemsOf: (page) => page.RouteTables,
+      }),
+      listVpcScoped(caller, scope, {
+        operation: 'DescribeVpcEndpoints',
+        paginate: paginateDescribeVpcEndpoints,
+        pageSize: PAGE_SIZE.vpcEndpoints,
+        itemsOf: (page) => page.VpcEndpoints,
+      }),
       loadPrefixLists(caller, scope),
     ]);
   const serviceNames = endpointServiceNames(endpoints);

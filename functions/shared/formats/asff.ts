@@ -1,5 +1,6 @@
 import type {
   AwsEc2SubnetDetails,
+  AwsEc2VpcDetails,
   AwsSecurityFinding,
   ComplianceStatus,
   Partition,
@@ -7,7 +8,13 @@ import type {
   Resource,
   SeverityLabel,
 } from '@aws-sdk/client-securityhub';
+import { ruleFilePath } from '../../../rules/files.js';
 import type { Inventory } from '../../../rules/model/inventory.js';
+import {
+  RESOURCE_KINDS,
+  type ResourceKind,
+  unhandledKind,
+} from '../../../rules/model/resource-kinds.js';
 import {
   type ComplianceType,
   type Evaluation,
@@ -179,33 +186,83 @@ const endpointOther = (
   return fieldMap(pairs.slice(0, LIMITS.otherPairs), LIMITS.otherValue);
 };
 
+/** The ASFF `Details.AwsEc2Vpc` of a VPC, from the inventory when it holds it. */
+const vpcDetails = (
+  vpcId: string,
+  inventory: Inventory | undefined
+): AwsEc2VpcDetails => {
+  const vpc = inventory?.vpcs.get(vpcId);
+  const ipv4 = vpc?.ipv4Cidrs ?? [];
+  const ipv6 = vpc?.ipv6Cidrs ?? [];
+  return {
+    ...(ipv4.length === 0
+      ? {}
+      : {
+          CidrBlockAssociationSet: ipv4.map((cidr) => ({
+            CidrBlock: cidr.text,
+          })),
+        }),
+    ...(ipv6.length === 0
+      ? {}
+      : {
+          Ipv6CidrBlockAssociationSet: ipv6.map((cidr) => ({
+            Ipv6CidrBlock: cidr.text,
+          })),
+        }),
+  };
+};
+
+/**
+ * The ASFF `Resources[].Type` of each kind. ASFF has no VPC-endpoint type:
+ * endpoints are `Other`, their details in `Details.Other`.
+ */
+const ASFF_RESOURCE_TYPES: Readonly<Record<ResourceKind, string>> = {
+  vpc: 'AwsEc2Vpc',
+  subnet: 'AwsEc2Subnet',
+  'vpc-endpoint': 'Other',
+};
+
+/** ASFF `Type` and `Details` of a resource, by kind. */
+const typedDetails = (
+  kind: ResourceKind,
+  evaluation: Evaluation,
+  inventory: Inventory | undefined
+): Pick<Resource, 'Type' | 'Details'> => {
+  switch (kind) {
+    case 'vpc':
+      return {
+        Type: ASFF_RESOURCE_TYPES.vpc,
+        Details: { AwsEc2Vpc: vpcDetails(evaluation.resourceId, inventory) },
+      };
+    case 'subnet':
+      return {
+        Type: ASFF_RESOURCE_TYPES.subnet,
+        Details: {
+          AwsEc2Subnet: subnetDetails(evaluation.resourceId, inventory),
+        },
+      };
+    case 'vpc-endpoint':
+      return {
+        Type: ASFF_RESOURCE_TYPES['vpc-endpoint'],
+        Details: { Other: endpointOther(evaluation, inventory) },
+      };
+    default:
+      return unhandledKind(kind);
+  }
+};
+
 const resourceOf = (
   evaluation: Evaluation,
+  kind: ResourceKind,
   context: FindingContext
 ): Resource => {
   const { partition, inventory } = context;
-  const arnPrefix = `arn:${partition}:ec2:${evaluation.region}:${evaluation.accountId}`;
-  const common = {
-    ...(modelPartition(partition) === undefined
-      ? {}
-      : { Partition: modelPartition(partition) }),
-    Region: evaluation.region,
-  };
-  if (evaluation.resourceType === 'AWS::EC2::Subnet') {
-    return {
-      Type: 'AwsEc2Subnet',
-      Id: `${arnPrefix}:subnet/${evaluation.resourceId}`,
-      ...common,
-      Details: {
-        AwsEc2Subnet: subnetDetails(evaluation.resourceId, inventory),
-      },
-    };
-  }
+  const partitionValue = modelPartition(partition);
   return {
-    Type: 'Other',
-    Id: `${arnPrefix}:vpc-endpoint/${evaluation.resourceId}`,
-    ...common,
-    Details: { Other: endpointOther(evaluation, inventory) },
+    ...typedDetails(kind, evaluation, inventory),
+    Id: `arn:${partition}:ec2:${evaluation.region}:${evaluation.accountId}:${RESOURCE_KINDS[kind].arnType}/${evaluation.resourceId}`,
+    ...(partitionValue === undefined ? {} : { Partition: partitionValue }),
+    Region: evaluation.region,
   };
 };
 
@@ -244,8 +301,8 @@ const buildFinding = (
     Description: truncate(rule.description, LIMITS.description),
     Remediation: {
       Recommendation: {
-        Text: truncate(rule.remediation, LIMITS.recommendationText),
-        Url: `${context.runbookBaseUrl.replace(/\/+$/u, '')}/${rule.runbook.replace(/^\/+/u, '')}`,
+        Text: truncate(rule.remediation.text, LIMITS.recommendationText),
+        Url: runbookUrl(context.runbookBaseUrl, rule.id),
       },
     },
     ProductFields: fieldMap(
@@ -256,7 +313,7 @@ const buildFinding = (
       ],
       LIMITS.productFieldsValue
     ),
-    Resources: [resourceOf(evaluation, context)],
+    Resources: [resourceOf(evaluation, rule.resourceKind, context)],
     Compliance: { Status: COMPLIANCE_STATUS[complianceType] },
     RecordState: recordStateOf(complianceType),
     FindingProviderFields: {
@@ -266,6 +323,10 @@ const buildFinding = (
   };
 };
 
+/** Where a rule's runbook is published under `baseUrl`. */
+const runbookUrl = (baseUrl: string, ruleId: string): string =>
+  `${baseUrl.replace(/\/+$/u, '')}/${ruleFilePath(ruleId, 'runbook')}`;
+
 /**
  * Where findings link their runbooks when no base URL is configured; the
  * reserved `.invalid` domain makes an unconfigured deployment plain to see.
@@ -274,12 +335,14 @@ const DEFAULT_RUNBOOK_BASE_URL = 'https://vpce-guard.invalid';
 
 export type { FindingContext };
 export {
+  ASFF_RESOURCE_TYPES,
   buildFinding,
   DEFAULT_RUNBOOK_BASE_URL,
   FINDING_TYPES,
   findingId,
   LIMITS,
   modelPartition,
+  runbookUrl,
   SCHEMA_VERSION,
   truncate,
 };

@@ -58,7 +58,7 @@ describe('vpce-guard scan --format asff', () => {
         finding.Compliance.Status === 'FAILED' ? 'ACTIVE' : 'ARCHIVED'
       );
       expect(finding.Remediation.Recommendation.Url).toMatch(
-        /^https:\/\/runbooks\.example\.test\/docs\/runbooks\/[a-z-]+\.md$/
+        /^https:\/\/runbooks\.example\.test\/rules\/[a-z-]+\/runbook\.md$/
       );
     }
   });

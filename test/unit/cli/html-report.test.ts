@@ -92,9 +92,8 @@ describe('renderHtml', () => {
     for (const failure of failures) {
       expect(html).toContain(escapeExpected(failure.resourceId));
       expect(html).toContain(escapeExpected(failure.annotation));
-      const rule = metadata.find((r) => r.id === failure.ruleId);
       expect(html).toContain(
-        `href="${escapeExpected(`${BASE}/${rule?.runbook}`)}"`
+        `href="${escapeExpected(`${BASE}/rules/${failure.ruleId}/runbook.md`)}"`
       );
     }
   });

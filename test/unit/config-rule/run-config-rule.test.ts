@@ -548,7 +548,7 @@ describe('runConfigRule', () => {
       ],
     ]);
     expect(findings[0]?.Remediation?.Recommendation?.Url).toBe(
-      'https://runbooks.example.test/docs/runbooks/interface-endpoint-multi-az.md'
+      'https://runbooks.example.test/rules/interface-endpoint-multi-az/runbook.md'
     );
     expect(result.sentToSecurityHub).toHaveLength(1);
     const [putCall] = config.commandCalls(PutEvaluationsCommand);

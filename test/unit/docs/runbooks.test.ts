@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import {
+  automationDocumentOf,
+  type AutomationDocument as DocumentEntry,
   documentActionsOf,
-  documentFor,
   documentNameOf,
   RESOURCE_ID_PARAMETER,
-  type RunbookDocument,
-  runbookDocuments,
   scriptActionsOf,
-} from '../../../infra/runbooks/index.js';
+} from '../../../infra/automation-documents.js';
+import { ruleFilePath } from '../../../rules/files.js';
 import { rules } from '../../../rules/index.js';
 import { analyzeEndpointPolicy } from '../../../rules/model/endpoint-policy.js';
 import type { Rule } from '../../../rules/model/rule.js';
@@ -34,11 +34,11 @@ import {
 
 const ruleTable = rules.map((rule) => [rule.metadata.id, rule] as const);
 
-/** The rule's document entry; the test fails here when there is none. */
-const entryOf = (ruleId: string): RunbookDocument => {
-  const entry = documentFor(ruleId);
-  if (!entry) throw new Error(`no SSM document entry for ${ruleId}`);
-  return entry;
+/** The rule's document entry, from its folder and metadata. */
+const entryOf = (ruleId: string): DocumentEntry => {
+  const rule = rules.find((r) => r.metadata.id === ruleId);
+  if (!rule) throw new Error(`no rule ${ruleId}`);
+  return automationDocumentOf(rule);
 };
 
 const documentTable = ruleTable.map(
@@ -46,7 +46,7 @@ const documentTable = ruleTable.map(
 );
 
 const markdownOf = (rule: Rule): string =>
-  readFileSync(rule.metadata.runbook, 'utf8');
+  readFileSync(ruleFilePath(rule.metadata.id, 'runbook'), 'utf8');
 
 const defaultOf = (rule: Rule, name: string): unknown =>
   rule.metadata.parameters.find((p) => p.name === name)?.defaultValue;
@@ -78,20 +78,17 @@ const REQUIRED_HEADINGS = [
 ];
 
 describe('runbook markdown', () => {
-  it.each(ruleTable)(
-    '%s has a runbook where its metadata points',
-    (id, rule) => {
-      // Arrange
-      const expected = `docs/runbooks/${id}.md`;
+  it.each(ruleTable)('%s has a runbook in its folder', (id) => {
+    // Arrange
+    const path = ruleFilePath(id, 'runbook');
 
-      // Act
-      const found = existsSync(rule.metadata.runbook);
+    // Act
+    const found = existsSync(path);
 
-      // Assert
-      expect(rule.metadata.runbook).toBe(expected);
-      expect(found).toBe(true);
-    }
-  );
+    // Assert
+    expect(path).toBe(`rules/${id}/runbook.md`);
+    expect(found).toBe(true);
+  });
 
   it.each(ruleTable)(
     '%s runbook has every required section, in order',
@@ -221,20 +218,24 @@ const fitsType = (type: unknown, value: unknown): boolean => {
 
 /** Example ids of each resource type the rules report. */
 const EXAMPLE_IDS: Readonly<Record<string, string>> = {
+  'AWS::EC2::VPC': 'vpc-0123456789abcdef0',
   'AWS::EC2::Subnet': 'subnet-0123456789abcdef0',
   'AWS::EC2::VPCEndpoint': 'vpce-0123456789abcdef0',
 };
 
 describe('SSM documents', () => {
-  it('has one entry per registered rule, in registry order', () => {
+  it('has a rule folder for every registered rule, and no folder without a rule', () => {
     // Arrange
-    const ruleIds = rules.map((rule) => rule.metadata.id);
+    const ruleIds = rules.map((rule) => rule.metadata.id).sort();
 
     // Act
-    const documented = runbookDocuments.map((entry) => entry.ruleId);
+    const folders = readdirSync('rules', { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && entry.name !== 'model')
+      .map((entry) => entry.name)
+      .sort();
 
     // Assert
-    expect(documented).toEqual(ruleIds);
+    expect(folders).toEqual(ruleIds);
   });
 
   it.each(ruleTable)(
@@ -251,7 +252,7 @@ describe('SSM documents', () => {
 
       // Assert
       expect(entry.documentName).toBe(`VpceGuard-${pascal}`);
-      expect(entry.path).toBe(`infra/runbooks/${id}.yaml`);
+      expect(entry.path).toBe(`rules/${id}/remediation.yaml`);
       expect(entry.resourceIdParameter).toBe(RESOURCE_ID_PARAMETER);
       expect(existsSync(entry.path)).toBe(true);
     }
@@ -273,7 +274,7 @@ describe('SSM documents', () => {
       expect(assumeRole).toBe('{{ AutomationAssumeRole }}');
       expect(mainSteps.length).toBeGreaterThan(0);
       expect(description).toContain(`# ${documentNameOf(id)}`);
-      expect(description).toContain(`docs/runbooks/${id}.md`);
+      expect(description).toContain(`rules/${id}/runbook.md`);
     }
   );
 

@@ -24,6 +24,7 @@ import {
   inventoryOf,
   REGION,
   subnet,
+  vpc,
 } from '../../helpers/factories.js';
 
 const NOW = new Date('2024-05-01T12:00:00.000Z');
@@ -42,11 +43,15 @@ const rule = (overrides: Partial<RuleMetadata> = {}): RuleMetadata => ({
   title: 'Interface endpoints span at least two Availability Zones',
   description: 'Checks that interface endpoints have subnets in two AZs.',
   severity: 'LOW',
+  resourceKind: 'vpc-endpoint',
   resourceType: 'AWS::EC2::VPCEndpoint',
   triggerResourceTypes: ['AWS::EC2::VPCEndpoint'],
   parameters: [],
-  remediation: 'Add a subnet in a second Availability Zone.',
-  runbook: 'docs/runbooks/interface-endpoint-multi-az.md',
+  inventory: ['ec2'],
+  remediation: {
+    text: 'Add a subnet in a second Availability Zone.',
+    actions: ['ec2:ModifyVpcEndpoint'],
+  },
   ...overrides,
 });
 
@@ -121,7 +126,7 @@ describe('buildFinding', () => {
       Remediation: {
         Recommendation: {
           Text: 'Add a subnet in a second Availability Zone.',
-          Url: 'https://example.com/vpce-guard/blob/main/docs/runbooks/interface-endpoint-multi-az.md',
+          Url: 'https://example.com/vpce-guard/blob/main/rules/interface-endpoint-multi-az/runbook.md',
         },
       },
       ProductFields: {
@@ -166,7 +171,7 @@ describe('buildFinding', () => {
           resourceType: 'AWS::EC2::Subnet',
           resourceId: 'subnet-1',
         }),
-        rule({ resourceType: 'AWS::EC2::Subnet' }),
+        rule({ resourceKind: 'subnet', resourceType: 'AWS::EC2::Subnet' }),
         context({ partition, region })
       );
 
@@ -221,6 +226,38 @@ describe('buildFinding', () => {
     }
   );
 
+  it('files a VPC rule’s finding as AwsEc2Vpc with the VPC’s CIDR blocks', () => {
+    // Arrange
+    const inventory = inventoryOf({
+      Vpcs: [vpc('vpc-9', ['10.9.0.0/16', '100.64.0.0/16'])],
+    });
+
+    // Act
+    const finding = buildFinding(
+      evaluation({ resourceType: 'AWS::EC2::VPC', resourceId: 'vpc-9' }),
+      rule({ resourceKind: 'vpc', resourceType: 'AWS::EC2::VPC' }),
+      context({ inventory })
+    );
+
+    // Assert
+    expect(finding.Resources).toEqual([
+      {
+        Type: 'AwsEc2Vpc',
+        Id: `arn:aws:ec2:${REGION}:${ACCOUNT}:vpc/vpc-9`,
+        Partition: 'aws',
+        Region: REGION,
+        Details: {
+          AwsEc2Vpc: {
+            CidrBlockAssociationSet: [
+              { CidrBlock: '10.9.0.0/16' },
+              { CidrBlock: '100.64.0.0/16' },
+            ],
+          },
+        },
+      },
+    ]);
+  });
+
   it('fills subnet details from the inventory', () => {
     // Arrange
     const inventory = inventoryOf({
@@ -230,7 +267,7 @@ describe('buildFinding', () => {
     // Act
     const finding = buildFinding(
       evaluation({ resourceType: 'AWS::EC2::Subnet', resourceId: 'subnet-a' }),
-      rule({ resourceType: 'AWS::EC2::Subnet' }),
+      rule({ resourceKind: 'subnet', resourceType: 'AWS::EC2::Subnet' }),
       context({ inventory })
     );
 
@@ -250,7 +287,7 @@ describe('buildFinding', () => {
     // Act
     const finding = buildFinding(
       evaluation({ resourceType: 'AWS::EC2::Subnet', resourceId: 'subnet-x' }),
-      rule({ resourceType: 'AWS::EC2::Subnet' }),
+      rule({ resourceKind: 'subnet', resourceType: 'AWS::EC2::Subnet' }),
       context()
     );
 
@@ -330,7 +367,7 @@ describe('buildFinding', () => {
     // Act
     const finding = buildFinding(
       evaluation(),
-      rule({ remediation: 'r'.repeat(600) }),
+      rule({ remediation: { text: 'r'.repeat(600), actions: [] } }),
       context()
     );
 

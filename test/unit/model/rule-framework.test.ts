@@ -534,7 +534,7 @@ describe('registry', () => {
   );
 
   it.each(DESIGN_RULE_IDS)(
-    '%s has a title ≤ 150, a remediation ≤ 512 and its runbook path',
+    '%s has a title ≤ 150 and a remediation text ≤ 512 with the actions of its document',
     (id) => {
       // Act
       const { metadata } = ruleNamed(id);
@@ -542,9 +542,9 @@ describe('registry', () => {
       // Assert
       expect(metadata.title.length).toBeGreaterThan(0);
       expect(metadata.title.length).toBeLessThanOrEqual(150);
-      expect(metadata.remediation.length).toBeGreaterThan(0);
-      expect(metadata.remediation.length).toBeLessThanOrEqual(512);
-      expect(metadata.runbook).toBe(`docs/runbooks/${id}.md`);
+      expect(metadata.remediation.text.length).toBeGreaterThan(0);
+      expect(metadata.remediation.text.length).toBeLessThanOrEqual(512);
+      expect(metadata.remediation.actions.length).toBeGreaterThan(0);
     }
   );
 

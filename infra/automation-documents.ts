@@ -1,16 +1,17 @@
 /**
- * The SSM Automation documents that fix what each rule flags, one per rule,
- * as data: the CDK app reads the YAML named here and creates one
- * `AWS::SSM::Document` (DocumentType `Automation`) per rule and one role from
- * the actions. Pure on purpose: no aws-cdk-lib and no file reads at import
- * time, so tests and the CLI can load it without synthesizing anything.
+ * The SSM Automation document of each rule (`remediation.yaml` in its
+ * folder, rules/files.ts), and reading which AWS actions a document calls.
+ * The CDK app creates one `AWS::SSM::Document` (DocumentType `Automation`)
+ * per rule and one role allowed the rules' declared remediation actions;
+ * test/unit/docs/runbooks.test.ts reads the actions off each document and
+ * checks them against the rule's metadata both ways. Pure on purpose: no
+ * aws-cdk-lib and no file reads at import time.
  */
-
-/** An IAM action, `service:Operation` (`ec2:ModifyVpcEndpoint`). */
-type IamAction = `${string}:${string}`;
+import { ruleFilePath } from '../rules/files.js';
+import type { IamAction, Rule } from '../rules/model/rule.js';
 
 /** A rule's remediation document. */
-interface RunbookDocument {
+interface AutomationDocument {
   /** The rule whose findings the document fixes. */
   readonly ruleId: string;
   /** The SSM document name: `VpceGuard-` and the rule id in PascalCase. */
@@ -22,10 +23,7 @@ interface RunbookDocument {
    * resource id (`RESOURCE_ID` in a remediation configuration).
    */
   readonly resourceIdParameter: string;
-  /**
-   * Every action the document calls, in its API steps and in its scripts:
-   * the least the automation role must be allowed (sorted).
-   */
+  /** Every action the document calls: the least its role must be allowed. */
   readonly actions: readonly IamAction[];
 }
 
@@ -34,9 +32,6 @@ const RESOURCE_ID_PARAMETER = 'ResourceId';
 
 /** Every document name starts with it. */
 const DOCUMENT_NAME_PREFIX = 'VpceGuard-';
-
-/** Directory of the YAML documents, relative to the repository root. */
-const RUNBOOKS_DIRECTORY = 'infra/runbooks';
 
 /**
  * The document name of a rule: `VpceGuard-` and the rule id in PascalCase.
@@ -51,61 +46,14 @@ const documentNameOf = (ruleId: string): string =>
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('');
 
-const entry = (
-  ruleId: string,
-  actions: readonly IamAction[]
-): RunbookDocument =>
-  Object.freeze({
-    ruleId,
-    documentName: documentNameOf(ruleId),
-    path: `${RUNBOOKS_DIRECTORY}/${ruleId}.yaml`,
-    resourceIdParameter: RESOURCE_ID_PARAMETER,
-    actions: Object.freeze([...actions].sort()),
-  });
-
-/**
- * One document per rule, in the order of the rule registry. The actions are
- * checked against the documents by test/unit/docs/runbooks.test.ts, both
- * ways: none missing, none extra.
- */
-const runbookDocuments: readonly RunbookDocument[] = Object.freeze([
-  entry('private-subnet-gateway-endpoints', [
-    'ec2:DescribeSubnets',
-    'ec2:DescribeRouteTables',
-    'ec2:DescribeVpcEndpoints',
-    'ec2:DescribeVpcEndpointServices',
-    'ec2:DescribePrefixLists',
-    'ec2:ModifyVpcEndpoint',
-    'ec2:CreateVpcEndpoint',
-  ]),
-  entry('interface-endpoint-multi-az', [
-    'ec2:DescribeVpcEndpoints',
-    'ec2:DescribeVpcEndpointServices',
-    'ec2:DescribeSubnets',
-    'ec2:DescribeRouteTables',
-    'ec2:ModifyVpcEndpoint',
-  ]),
-  entry('interface-endpoint-private-dns', [
-    'ec2:DescribeVpcEndpoints',
-    'ec2:DescribeVpcAttribute',
-    'ec2:ModifyVpcAttribute',
-    'ec2:ModifyVpcEndpoint',
-  ]),
-  entry('endpoint-policy-restrictive', [
-    'ec2:DescribeVpcEndpoints',
-    'ec2:ModifyVpcEndpoint',
-  ]),
-  entry('interface-endpoint-https-ingress', [
-    'ec2:DescribeVpcEndpoints',
-    'ec2:DescribeVpcs',
-    'ec2:DescribeSecurityGroups',
-    'ec2:AuthorizeSecurityGroupIngress',
-  ]),
-]);
-
-/** The document of a rule, or `undefined` when the rule has none. */
-const documentFor = (ruleId: string): RunbookDocument | undefined =>
-  runbookDocuments.find((document) => document.ruleId === ruleId);
+/** The remediation document of a rule, from its folder and metadata. */
+const automationDocumentOf = ({ metadata }: Rule): AutomationDocument => ({
+  ruleId: metadata.id,
+  documentName: documentNameOf(metadata.id),
+  path: ruleFilePath(metadata.id, 'remediation'),
+  resourceIdParameter: RESOURCE_ID_PARAMETER,
+  actions: [...metadata.remediation.actions].sort(),
+});
 
 /** Step actions that name the AWS API they call in `Service` and `Api`. */
 const API_STEP_ACTIONS: ReadonlySet<string> = new Set([
@@ -219,15 +167,14 @@ const scriptActionsOf = (document: unknown): IamAction[] =>
 const documentActionsOf = (document: unknown): IamAction[] =>
   uniqueSorted([...apiActionsOf(document), ...scriptActionsOf(document)]);
 
-export type { IamAction, RunbookDocument };
+export type { AutomationDocument };
 export {
   API_STEP_ACTIONS,
   apiActionsOf,
+  automationDocumentOf,
   DOCUMENT_NAME_PREFIX,
   documentActionsOf,
-  documentFor,
   documentNameOf,
   RESOURCE_ID_PARAMETER,
-  runbookDocuments,
   scriptActionsOf,
 };
