@@ -495,4 +495,4 @@ const generateLandscape = (size: LandscapeSize, seed: number): Landscape => {
 };
 
 export type { Landscape, LandscapeSize };
-export { generateLandscape, mulberry32 };
+export { generateLandscape };

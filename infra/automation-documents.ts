@@ -172,7 +172,6 @@ export {
   API_STEP_ACTIONS,
   apiActionsOf,
   automationDocumentOf,
-  DOCUMENT_NAME_PREFIX,
   documentActionsOf,
   documentNameOf,
   RESOURCE_ID_PARAMETER,

@@ -118,7 +118,6 @@ export {
   configRuleName,
   fitText,
   inputParametersOf,
-  MAX_ORGANIZATION_INPUT_PARAMETERS,
   ORGANIZATION_TRIGGER_TYPES,
   organizationInputParametersOf,
   organizationRuleName,

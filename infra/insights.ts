@@ -81,4 +81,4 @@ class FindingInsights extends Construct {
 }
 
 export type { InsightDefinition };
-export { FindingInsights, insightsFor };
+export { FindingInsights };

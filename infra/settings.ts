@@ -257,4 +257,4 @@ const readSettings = (
 };
 
 export type { ContextReader, DeploymentSettings, Frequency };
-export { FREQUENCIES, InvalidContextError, readSettings };
+export { InvalidContextError, readSettings };

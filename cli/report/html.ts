@@ -440,4 +440,4 @@ const renderHtml = (
   ].join('\n')}\n`;
 };
 
-export { escapeHtml, renderHtml };
+export { renderHtml };

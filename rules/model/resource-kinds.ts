@@ -57,10 +57,6 @@ const RESOURCE_KIND_ORDER: readonly ResourceKind[] = [
   'vpc-endpoint',
 ];
 
-/** The kind of a Config resource type, or `undefined` for a type no kind has. */
-const kindOfConfigType = (type: string): ResourceKind | undefined =>
-  RESOURCE_KIND_ORDER.find((kind) => RESOURCE_KINDS[kind].configType === type);
-
 /**
  * For the `default` branch of an exhaustive switch over a union: compiles
  * only when every member is handled.
@@ -72,4 +68,4 @@ const unhandledKind = (kind: never): never => {
 };
 
 export type { ResourceKind, ResourceKindFacts, ResourceType };
-export { kindOfConfigType, RESOURCE_KIND_ORDER, RESOURCE_KINDS, unhandledKind };
+export { RESOURCE_KIND_ORDER, RESOURCE_KINDS, unhandledKind };

@@ -390,11 +390,9 @@ export type {
 };
 export {
   clampAnnotation,
-  commonParameters,
   compliant,
   defineRule,
   INVENTORY_SOURCES,
-  isExemptByTag,
   nonCompliant,
   notApplicable,
   sliceWhole,

@@ -64,4 +64,4 @@ const findHttpsIngress = (
 };
 
 export type { VpcBlocks };
-export { findHttpsIngress, httpsSourceInVpc };
+export { findHttpsIngress };

@@ -120,4 +120,4 @@ const isAwsServiceIn = (
   service.label === label;
 
 export type { ServiceName, ServiceOrigin };
-export { DEFAULT_SERVICE_PREFIXES, isAwsServiceIn, parseServiceName };
+export { isAwsServiceIn, parseServiceName };

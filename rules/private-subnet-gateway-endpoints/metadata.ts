@@ -59,4 +59,4 @@ const metadata: DeclaredMetadata = {
   },
 };
 
-export { GATEWAY_SERVICES, metadata, parameters };
+export { metadata, parameters };

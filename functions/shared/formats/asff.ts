@@ -338,11 +338,8 @@ export {
   ASFF_RESOURCE_TYPES,
   buildFinding,
   DEFAULT_RUNBOOK_BASE_URL,
-  FINDING_TYPES,
   findingId,
-  LIMITS,
   modelPartition,
   runbookUrl,
-  SCHEMA_VERSION,
   truncate,
 };

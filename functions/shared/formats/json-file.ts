@@ -112,4 +112,4 @@ const parseJson = (text: string, file: string): unknown => {
 const readJsonFile = async (file: string): Promise<unknown> =>
   parseJson(await readTextFile(file), file);
 
-export { MAX_FILE_BYTES, parseJson, readJsonFile, readTextFile };
+export { parseJson, readJsonFile, readTextFile };

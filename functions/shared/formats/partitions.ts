@@ -103,4 +103,4 @@ const serviceNamePrefixes = (facts: RegionFacts): string[] => {
 };
 
 export type { RegionFacts };
-export { RegionError, regionFacts, serviceNamePrefixes, WELL_FORMED_REGION };
+export { RegionError, regionFacts, serviceNamePrefixes };
