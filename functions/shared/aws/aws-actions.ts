@@ -22,7 +22,7 @@ const INVENTORY_ACTIONS = [
   'ec2:GetManagedPrefixListEntries',
 ] as const;
 
-/** Reading an oversized configuration item (config-event.ts). */
+/** Reading an oversized configuration item (config-history.ts). */
 const CONFIG_READ_ACTIONS = ['config:GetResourceConfigHistory'] as const;
 
 /** Finding stale evaluations on periodic runs (config-reporter.ts). */
