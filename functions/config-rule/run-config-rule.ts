@@ -10,13 +10,13 @@ import type {
 import type { Logger } from 'pino';
 import type { Inventory } from '../../rules/model/inventory.js';
 import type { Evaluation, PreparedRule, Rule } from '../../rules/model/rule.js';
+import { inflateOversized } from '../shared/aws/config-history.js';
 import { loadSnapshotFromEc2 } from '../shared/aws/ec2-inventory.js';
 import { InvalidEventError } from '../shared/errors.js';
 import { buildFinding } from '../shared/formats/asff.js';
 import {
   type ConfigRuleEvent,
   type ConfigurationItem,
-  inflateOversized,
   isGone,
   parseConfigEvent,
   vpcIdOf,

@@ -104,7 +104,7 @@ describe('the Lambda bundles of a real synth', () => {
     const failure = lines.find((line) => line.msg === 'invocation failed');
     expect(failure?.err).toMatchObject({
       type: 'InvalidEventError',
-      message: 'accountId: missing',
+      message: 'accountId: missing (expected a string) (and 4 more problems)',
     });
     const stack = String(
       (failure?.err as { stack?: unknown } | undefined)?.stack

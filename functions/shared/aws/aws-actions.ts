@@ -33,7 +33,7 @@ const inventoryActionsOf = (
 ): readonly string[] =>
   [...new Set(sources.flatMap((source) => INVENTORY_ACTIONS[source]))].sort();
 
-/** Reading an oversized configuration item (config-event.ts). */
+/** Reading an oversized configuration item (config-history.ts). */
 const CONFIG_READ_ACTIONS = ['config:GetResourceConfigHistory'] as const;
 
 /** Finding stale evaluations on periodic runs (config-reporter.ts). */

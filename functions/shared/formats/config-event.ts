@@ -1,56 +1,173 @@
-import {
-  type ConfigurationItem as ApiConfigurationItem,
-  type ResourceType as ConfigResourceType,
-  type ConfigServiceClient,
-  GetResourceConfigHistoryCommand,
-} from '@aws-sdk/client-config-service';
-import { describeValue } from '../../../rules/model/parameters.js';
-import { InvalidEventError, toAwsCallError } from '../errors.js';
+/**
+ * The event AWS Config sends a custom Lambda rule, and the configuration
+ * item it carries, parsed with zod at the edge. Messages follow
+ * functions/shared/formats/zod-messages.ts: `<path>: expected <what>, got
+ * <what was found>`, one line, thrown as InvalidEventError.
+ *
+ * Config writes an absent field as missing, `null` or `""` alike, so a
+ * required field given as `null` or `""` is `missing`. The fields the rules
+ * never read (tags, ARN, version…) are kept when well-formed and dropped
+ * otherwise: refusing the event for them would lose its evaluation for
+ * nothing.
+ */
+import type { ConfigurationItem as ApiConfigurationItem } from '@aws-sdk/client-config-service';
+import * as z from 'zod';
+import { InvalidEventError } from '../errors.js';
 import { describeJsonError } from './json-error.js';
+import { describeIssues } from './zod-messages.js';
 
-/** One entry of a configuration item's `relationships` (notification model). */
-interface Relationship {
+// ---------------------------------------------------------------------------
+// Field shapes
+
+const isBlank = (value: unknown): boolean =>
+  value === undefined ||
+  value === null ||
+  (typeof value === 'string' && value.trim() === '');
+
+/** `null` and `""` become `undefined`, so zod reports them as missing. */
+const absentAsUndefined = (value: unknown): unknown =>
+  value === null || value === '' ? undefined : value;
+
+/** A field that must be given; `null` and `""` count as missing. */
+const required = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(absentAsUndefined, schema);
+
+/** A field nothing reads: kept when well-formed, dropped otherwise. */
+const ignoredIfMalformed = <T extends z.ZodType>(schema: T) =>
+  schema.optional().catch(undefined);
+
+/**
+ * A field Config sends as JSON text; an object already parsed (by
+ * `@middy/event-normalizer`, or a test) is read as it is.
+ */
+const jsonText = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value, context) => {
+    if (typeof value !== 'string') return value;
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return parsed;
+    } catch (error) {
+      context.addIssue({
+        code: 'custom',
+        message: `not valid JSON: ${describeJsonError(error, value)}`,
+        // The reason says where the text breaks; quoting it would not.
+        input: undefined,
+      });
+      return z.NEVER;
+    }
+  }, schema);
+
+/** An object whose keys are not checked here (a resource's configuration). */
+const JsonObject = z.looseObject({});
+
+const isTimestamp = (text: string): boolean => !Number.isNaN(Date.parse(text));
+
+/** A capture or notification time: `OrderingTimestamp` is built from it. */
+const Timestamp = required(
+  z.string().refine(isTimestamp, { message: 'expected an ISO-8601 timestamp' })
+);
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+const isStringEntry = (entry: [string, unknown]): entry is [string, string] =>
+  isString(entry[1]);
+
+/** `tags`: the entries whose value is a string. */
+const StringMap = JsonObject.transform((entries) =>
+  Object.fromEntries(Object.entries(entries).filter(isStringEntry))
+);
+
+// ---------------------------------------------------------------------------
+// Configuration items (notification model)
+
+/** One entry of a configuration item's `relationships`. */
+const RelationshipSchema = z.object({
   /** `Is contained in Vpc`, `Is associated with SecurityGroup`, … */
-  readonly name?: string;
-  readonly resourceType?: string;
-  readonly resourceId?: string;
-  readonly resourceName?: string;
-}
+  name: ignoredIfMalformed(z.string()),
+  resourceType: ignoredIfMalformed(z.string()),
+  resourceId: ignoredIfMalformed(z.string()),
+  resourceName: ignoredIfMalformed(z.string()),
+});
 
 /**
  * A configuration item in the **notification model**: the shape Config puts
- * in `invokingEvent.configurationItem`. {@link toNotificationItem} converts
- * the API model (`GetResourceConfigHistory`) to this shape.
- *
- * `configuration` is `null` for deleted resources: check
- * {@link isGone} before reading it.
+ * in `invokingEvent.configurationItem`; {@link toNotificationItem} reads the
+ * API model (`GetResourceConfigHistory`) into it.
  */
-interface ConfigurationItem {
+const ConfigurationItemSchema = z.object({
   /** `AWS::EC2::VPCEndpoint`, … */
-  readonly resourceType: string;
+  resourceType: required(z.string()),
   /** `vpce-…`, `subnet-…`: the id PutEvaluations reports on. */
-  readonly resourceId: string;
+  resourceId: required(z.string()),
   /** `OK`, `ResourceDiscovered`, `ResourceDeleted`, `ResourceNotRecorded`, `ResourceDeletedNotRecorded`. */
-  readonly configurationItemStatus: string;
-  /** ISO-8601; the `OrderingTimestamp` of change-triggered evaluations. */
-  readonly configurationItemCaptureTime: string;
-  readonly awsAccountId?: string;
-  readonly awsRegion?: string;
-  /** The resource's configuration (camelCase keys); `null` once deleted. */
-  readonly configuration: Record<string, unknown> | null;
-  readonly relationships: readonly Relationship[];
-  readonly ARN?: string;
-  readonly resourceName?: string;
-  readonly availabilityZone?: string;
-  readonly resourceCreationTime?: string | null;
-  readonly configurationItemVersion?: string;
-  readonly configurationStateId?: string;
-  readonly configurationStateMd5Hash?: string;
-  readonly tags?: Readonly<Record<string, string>>;
-  readonly relatedEvents?: readonly string[];
-  /** Values are objects (the API model has them as JSON strings). */
-  readonly supplementaryConfiguration?: Readonly<Record<string, unknown>>;
-}
+  configurationItemStatus: required(z.string()),
+  /** The `OrderingTimestamp` of change-triggered evaluations. */
+  configurationItemCaptureTime: Timestamp,
+  /** camelCase keys; JSON text in the API model; `null` once deleted. */
+  configuration: jsonText(JsonObject.nullish()).transform(
+    (configuration) => configuration ?? null
+  ),
+  relationships: z
+    .array(RelationshipSchema)
+    .nullish()
+    .transform((relationships) => relationships ?? []),
+  awsAccountId: ignoredIfMalformed(z.string()),
+  awsRegion: ignoredIfMalformed(z.string()),
+  ARN: ignoredIfMalformed(z.string()),
+  resourceName: ignoredIfMalformed(z.string()),
+  availabilityZone: ignoredIfMalformed(z.string()),
+  resourceCreationTime: ignoredIfMalformed(z.string().nullable()),
+  configurationItemVersion: ignoredIfMalformed(z.string()),
+  configurationStateId: ignoredIfMalformed(z.string()),
+  configurationStateMd5Hash: ignoredIfMalformed(z.string()),
+  tags: ignoredIfMalformed(StringMap),
+  relatedEvents: ignoredIfMalformed(
+    z.array(z.unknown()).transform((events) => events.filter(isString))
+  ),
+  /** Values are objects (the API model has them as JSON text). */
+  supplementaryConfiguration: ignoredIfMalformed(JsonObject),
+});
+
+/** One entry of a configuration item's `relationships` (notification model). */
+type Relationship = Readonly<z.output<typeof RelationshipSchema>>;
+
+/**
+ * A configuration item in the notification model. `configuration` is `null`
+ * for deleted resources: check {@link isGone} before reading it.
+ */
+type ConfigurationItem = Readonly<z.output<typeof ConfigurationItemSchema>>;
+
+// ---------------------------------------------------------------------------
+// Invoking events
+
+/** What an oversized notification carries instead of the item. */
+const ConfigurationItemSummarySchema = z.object({
+  resourceType: required(z.string()),
+  resourceId: required(z.string()),
+  configurationItemCaptureTime: Timestamp,
+  configurationItemStatus: required(z.string()),
+});
+
+/**
+ * `invokingEvent`, by `messageType`. Other message types (snapshot
+ * deliveries, proactive evaluations) are not for a change- and
+ * periodic-triggered rule, so they are refused by name.
+ */
+const InvokingEventSchema = z.discriminatedUnion('messageType', [
+  z.object({
+    messageType: z.literal('ConfigurationItemChangeNotification'),
+    configurationItem: required(ConfigurationItemSchema),
+  }),
+  z.object({
+    messageType: z.literal('OversizedConfigurationItemChangeNotification'),
+    configurationItemSummary: required(ConfigurationItemSummarySchema),
+    notificationCreationTime: Timestamp,
+  }),
+  z.object({
+    messageType: z.literal('ScheduledNotification'),
+    notificationCreationTime: Timestamp,
+  }),
+]);
 
 /** What made Config invoke the rule. */
 type Trigger =
@@ -58,20 +175,83 @@ type Trigger =
   | { readonly kind: 'change'; readonly item: ConfigurationItem }
   /**
    * `OversizedConfigurationItemChangeNotification`: only a summary; fetch
-   * the item with {@link inflateOversized}.
+   * the item with `inflateOversized` (functions/shared/aws/config-history.ts).
    */
   | {
       readonly kind: 'oversized';
-      readonly summary: {
-        readonly resourceType: string;
-        readonly resourceId: string;
-        readonly configurationItemCaptureTime: string;
-        readonly configurationItemStatus: string;
-      };
+      readonly summary: Readonly<
+        z.output<typeof ConfigurationItemSummarySchema>
+      >;
       readonly notificationCreationTime: string;
     }
   /** `ScheduledNotification`: no resource; evaluate the whole account-region. */
   | { readonly kind: 'periodic'; readonly notificationCreationTime: string };
+
+const toTrigger = (event: z.output<typeof InvokingEventSchema>): Trigger => {
+  switch (event.messageType) {
+    case 'ConfigurationItemChangeNotification':
+      return { kind: 'change', item: event.configurationItem };
+    case 'OversizedConfigurationItemChangeNotification':
+      return {
+        kind: 'oversized',
+        summary: event.configurationItemSummary,
+        notificationCreationTime: event.notificationCreationTime,
+      };
+    case 'ScheduledNotification':
+      return {
+        kind: 'periodic',
+        notificationCreationTime: event.notificationCreationTime,
+      };
+  }
+};
+
+// ---------------------------------------------------------------------------
+// The rule event
+
+/** `arn:<partition>:config:<region>:<account>:config-rule/<id>`. */
+const CONFIG_RULE_ARN =
+  /^arn:([a-z][a-z0-9-]*):config:([a-z0-9-]+):(\d{12}):config-rule\/\S+$/u;
+
+/** `configRuleArn`, with the partition and Region the rule runs in. */
+const ConfigRuleArn = required(z.string()).transform((arn, context) => {
+  const [, partition, region] = CONFIG_RULE_ARN.exec(arn) ?? [];
+  if (partition === undefined || region === undefined) {
+    context.addIssue({
+      code: 'custom',
+      message:
+        'expected arn:<partition>:config:<region>:<account>:config-rule/<id>',
+      input: arn,
+    });
+    return z.NEVER;
+  }
+  return { arn, partition, region };
+});
+
+/** Missing, blank, `"{}"` and `"null"` all mean no parameters. */
+const RuleParametersSchema = z
+  .preprocess(
+    (value) => (isBlank(value) ? undefined : value),
+    jsonText(JsonObject.nullish())
+  )
+  .transform((parameters) => parameters ?? {});
+
+const ConfigRuleEventSchema = z.object({
+  // It becomes the findings' AwsAccountId and the member role's account: a
+  // bad one would fail only after Config had the evaluations.
+  accountId: required(
+    z.string().regex(/^\d{12}$/u, { message: 'expected a 12-digit account id' })
+  ),
+  configRuleArn: ConfigRuleArn,
+  configRuleName: required(z.string()),
+  resultToken: required(z.string()),
+  eventLeftScope: z
+    .boolean()
+    .nullish()
+    .transform((leftScope) => leftScope ?? false),
+  executionRoleArn: z.preprocess(absentAsUndefined, z.string().optional()),
+  invokingEvent: required(jsonText(InvokingEventSchema)),
+  ruleParameters: RuleParametersSchema,
+});
 
 /** A Config custom-rule invocation, validated and with its JSON strings parsed. */
 interface ConfigRuleEvent {
@@ -95,367 +275,108 @@ interface ConfigRuleEvent {
   readonly trigger: Trigger;
 }
 
-type JsonObject = Record<string, unknown>;
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const kindOf = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-
-const fail = (field: string, problem: string): never => {
-  throw new InvalidEventError(`${field}: ${problem}`);
-};
-
-/** A required non-empty string. */
-const requiredString = (
-  object: JsonObject,
-  key: string,
-  path: string
-): string => {
-  const value = object[key];
-  const field = `${path}${key}`;
-  if (value === undefined || value === null || value === '') {
-    return fail(field, 'missing');
-  }
-  if (typeof value !== 'string') {
-    return fail(field, `expected a string, got ${kindOf(value)}`);
-  }
-  return value;
-};
-
-/** A required string that `Date` can read. */
-const requiredTimestamp = (
-  object: JsonObject,
-  key: string,
-  path: string
-): string => {
-  const value = requiredString(object, key, path);
-  if (Number.isNaN(Date.parse(value))) {
-    fail(`${path}${key}`, `not a timestamp: ${describeValue(value)}`);
-  }
-  return value;
-};
-
-/** A required object; `null` counts as missing. */
-const requiredObject = (
-  object: JsonObject,
-  key: string,
-  path: string
-): JsonObject => {
-  const value = object[key];
-  const field = `${path}${key}`;
-  if (value === undefined || value === null) return fail(field, 'missing');
-  if (!isObject(value)) {
-    return fail(field, `expected an object, got ${kindOf(value)}`);
-  }
-  return value;
-};
-
-/** A field that is a JSON string, or already parsed by @middy/event-normalizer. */
-const jsonField = (value: unknown, field: string): unknown => {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch (error) {
-    throw new InvalidEventError(
-      `${field}: not valid JSON: ${describeJsonError(error, value)}`,
-      { cause: error }
-    );
-  }
-};
-
-const optionalString = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : undefined;
-
-const parseRuleParameters = (raw: unknown): Readonly<JsonObject> => {
-  if (raw === undefined || raw === null) return {};
-  if (typeof raw === 'string' && raw.trim() === '') return {};
-  const parsed = jsonField(raw, 'ruleParameters');
-  if (parsed === null) return {};
-  if (!isObject(parsed)) {
-    return fail(
-      'ruleParameters',
-      `expected a JSON object, got ${kindOf(parsed)}`
-    );
-  }
-  return parsed;
-};
-
-const parseConfiguration = (raw: unknown, field: string): JsonObject | null => {
-  if (raw === undefined || raw === null) return null;
-  const parsed = jsonField(raw, field);
-  if (parsed === null) return null;
-  if (!isObject(parsed)) {
-    return fail(field, `expected an object or null, got ${kindOf(parsed)}`);
-  }
-  return parsed;
-};
-
-const parseRelationships = (raw: unknown, field: string): Relationship[] => {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) {
-    return fail(field, `expected an array, got ${kindOf(raw)}`);
-  }
-  return raw.map((entry: unknown, index) => {
-    if (!isObject(entry)) {
-      return fail(
-        `${field}[${index}]`,
-        `expected an object, got ${kindOf(entry)}`
-      );
-    }
-    const relationship: {
-      name?: string;
-      resourceType?: string;
-      resourceId?: string;
-      resourceName?: string;
-    } = {};
-    const name = optionalString(entry.name);
-    const resourceType = optionalString(entry.resourceType);
-    const resourceId = optionalString(entry.resourceId);
-    const resourceName = optionalString(entry.resourceName);
-    if (name !== undefined) relationship.name = name;
-    if (resourceType !== undefined) relationship.resourceType = resourceType;
-    if (resourceId !== undefined) relationship.resourceId = resourceId;
-    if (resourceName !== undefined) relationship.resourceName = resourceName;
-    return relationship;
-  });
-};
-
-const stringMap = (value: unknown): Record<string, string> | undefined => {
-  if (!isObject(value)) return undefined;
-  return Object.fromEntries(
-    Object.entries(value).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string'
-    )
-  );
-};
-
-/** Copies the optional notification-model fields that have the right type. */
-const optionalItemFields = (raw: JsonObject): Partial<ConfigurationItem> => {
-  const fields: Record<string, unknown> = {};
-  for (const key of [
-    'awsAccountId',
-    'awsRegion',
-    'ARN',
-    'resourceName',
-    'availabilityZone',
-    'configurationItemVersion',
-    'configurationStateId',
-    'configurationStateMd5Hash',
-  ] as const) {
-    const value = optionalString(raw[key]);
-    if (value !== undefined) fields[key] = value;
-  }
-  if (raw.resourceCreationTime === null) fields.resourceCreationTime = null;
-  else if (typeof raw.resourceCreationTime === 'string') {
-    fields.resourceCreationTime = raw.resourceCreationTime;
-  }
-  const tags = stringMap(raw.tags);
-  if (tags !== undefined) fields.tags = tags;
-  if (Array.isArray(raw.relatedEvents)) {
-    fields.relatedEvents = raw.relatedEvents.filter(
-      (event): event is string => typeof event === 'string'
-    );
-  }
-  if (isObject(raw.supplementaryConfiguration)) {
-    fields.supplementaryConfiguration = raw.supplementaryConfiguration;
-  }
-  return fields as Partial<ConfigurationItem>;
-};
-
-const parseConfigurationItem = (
-  raw: JsonObject,
-  path: string
-): ConfigurationItem => {
-  const resourceType = requiredString(raw, 'resourceType', path);
-  const resourceId = requiredString(raw, 'resourceId', path);
-  const configurationItemStatus = requiredString(
-    raw,
-    'configurationItemStatus',
-    path
-  );
-  const configurationItemCaptureTime = requiredTimestamp(
-    raw,
-    'configurationItemCaptureTime',
-    path
-  );
-  return {
-    ...optionalItemFields(raw),
-    resourceType,
-    resourceId,
-    configurationItemStatus,
-    configurationItemCaptureTime,
-    configuration: parseConfiguration(
-      raw.configuration,
-      `${path}configuration`
-    ),
-    relationships: parseRelationships(
-      raw.relationships,
-      `${path}relationships`
-    ),
-  };
-};
-
-const SUPPORTED_MESSAGE_TYPES =
-  'ConfigurationItemChangeNotification, OversizedConfigurationItemChangeNotification or ScheduledNotification';
-
-const parseTrigger = (invokingEvent: JsonObject): Trigger => {
-  const path = 'invokingEvent.';
-  const messageType = requiredString(invokingEvent, 'messageType', path);
-  switch (messageType) {
-    case 'ConfigurationItemChangeNotification': {
-      const item = requiredObject(invokingEvent, 'configurationItem', path);
-      return {
-        kind: 'change',
-        item: parseConfigurationItem(item, `${path}configurationItem.`),
-      };
-    }
-    case 'OversizedConfigurationItemChangeNotification': {
-      const raw = requiredObject(
-        invokingEvent,
-        'configurationItemSummary',
-        path
-      );
-      const summaryPath = `${path}configurationItemSummary.`;
-      return {
-        kind: 'oversized',
-        summary: {
-          resourceType: requiredString(raw, 'resourceType', summaryPath),
-          resourceId: requiredString(raw, 'resourceId', summaryPath),
-          configurationItemCaptureTime: requiredTimestamp(
-            raw,
-            'configurationItemCaptureTime',
-            summaryPath
-          ),
-          configurationItemStatus: requiredString(
-            raw,
-            'configurationItemStatus',
-            summaryPath
-          ),
-        },
-        notificationCreationTime: requiredTimestamp(
-          invokingEvent,
-          'notificationCreationTime',
-          path
-        ),
-      };
-    }
-    case 'ScheduledNotification':
-      return {
-        kind: 'periodic',
-        notificationCreationTime: requiredTimestamp(
-          invokingEvent,
-          'notificationCreationTime',
-          path
-        ),
-      };
-    default:
-      return fail(
-        'invokingEvent.messageType',
-        `unsupported messageType ${describeValue(messageType)} (expected ${SUPPORTED_MESSAGE_TYPES})`
-      );
-  }
-};
-
-/** `arn:<partition>:config:<region>:<account>:config-rule/<id>`. */
-const CONFIG_RULE_ARN =
-  /^arn:([a-z][a-z0-9-]*):config:([a-z0-9-]+):(\d{12}):config-rule\/\S+$/u;
-
-const parseRuleArn = (
-  arn: string
-): { readonly partition: string; readonly region: string } => {
-  const match = CONFIG_RULE_ARN.exec(arn);
-  if (match?.[1] === undefined || match[2] === undefined) {
-    return fail(
-      'configRuleArn',
-      `expected arn:<partition>:config:<region>:<account>:config-rule/<id>, got ${describeValue(arn)}`
-    );
-  }
-  return { partition: match[1], region: match[2] };
-};
-
-const parseEventLeftScope = (raw: unknown): boolean => {
-  if (raw === undefined || raw === null) return false;
-  if (typeof raw === 'boolean') return raw;
-  return fail('eventLeftScope', `expected a boolean, got ${kindOf(raw)}`);
-};
-
-const parseExecutionRoleArn = (raw: unknown): string | undefined => {
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  if (typeof raw === 'string') return raw;
-  return fail('executionRoleArn', `expected a string, got ${kindOf(raw)}`);
-};
+const toConfigRuleEvent = (
+  event: z.output<typeof ConfigRuleEventSchema>
+): ConfigRuleEvent => ({
+  accountId: event.accountId,
+  configRuleName: event.configRuleName,
+  configRuleArn: event.configRuleArn.arn,
+  partition: event.configRuleArn.partition,
+  region: event.configRuleArn.region,
+  resultToken: event.resultToken,
+  eventLeftScope: event.eventLeftScope,
+  executionRoleArn: event.executionRoleArn,
+  ruleParameters: event.ruleParameters,
+  trigger: toTrigger(event.invokingEvent),
+});
 
 /**
  * Validates a Config custom-rule invocation event and parses its JSON
- * strings (`invokingEvent`, `ruleParameters`; objects already parsed by
- * `@middy/event-normalizer` are accepted too).
+ * strings (`invokingEvent`, `ruleParameters`, `configuration`; objects
+ * already parsed by `@middy/event-normalizer` are accepted too).
  *
  * `ruleParameters` may be missing, `""` or `"{}"`: all mean `{}`. Partition
  * and region come from `configRuleArn`. A deleted resource's `configuration`
  * is `null` and is not inspected here.
  *
  * @throws InvalidEventError with a one-line message naming the field, e.g.
- *   `invokingEvent.configurationItem.resourceId: missing`, or
- *   `invokingEvent.messageType: unsupported messageType "X"`
+ *   `invokingEvent.configurationItem.resourceId: missing (expected a
+ *   string)`, or `invokingEvent.messageType: unsupported messageType "X"
+ *   (expected …)`; when several fields are wrong, the first, and how many more
  */
 const parseConfigEvent = (raw: unknown): ConfigRuleEvent => {
-  if (!isObject(raw))
-    return fail('event', `expected an object, got ${kindOf(raw)}`);
-  const accountId = requiredString(raw, 'accountId', '');
-  // It becomes the findings' AwsAccountId and the member role's account:
-  // a bad one would fail only after Config had the evaluations.
-  if (!/^\d{12}$/u.test(accountId)) {
-    fail(
-      'accountId',
-      `expected a 12-digit account id, got ${describeValue(accountId)}`
+  const result = ConfigRuleEventSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    throw new InvalidEventError(
+      describeIssues(result.error.issues, { root: 'event' })
     );
   }
-  const configRuleArn = requiredString(raw, 'configRuleArn', '');
-  const configRuleName = requiredString(raw, 'configRuleName', '');
-  const resultToken = requiredString(raw, 'resultToken', '');
-  const { partition, region } = parseRuleArn(configRuleArn);
-  const eventLeftScope = parseEventLeftScope(raw.eventLeftScope);
-  const executionRoleArn = parseExecutionRoleArn(raw.executionRoleArn);
-  if (raw.invokingEvent === undefined || raw.invokingEvent === null) {
-    fail('invokingEvent', 'missing');
-  }
-  const invokingEvent = jsonField(raw.invokingEvent, 'invokingEvent');
-  if (!isObject(invokingEvent)) {
-    return fail(
-      'invokingEvent',
-      `expected a JSON object, got ${kindOf(invokingEvent)}`
-    );
-  }
-  const ruleParameters = parseRuleParameters(raw.ruleParameters);
-  const trigger = parseTrigger(invokingEvent);
-  return {
-    accountId,
-    configRuleName,
-    configRuleArn,
-    partition,
-    region,
-    resultToken,
-    eventLeftScope,
-    executionRoleArn,
-    ruleParameters,
-    trigger,
-  };
+  return toConfigRuleEvent(result.data);
 };
 
-const isoOrUndefined = (date: Date | undefined): string | undefined =>
-  date === undefined ? undefined : date.toISOString();
+// ---------------------------------------------------------------------------
+// The API model
+
+/** Where the items {@link toNotificationItem} reads come from, for messages. */
+const API_ITEM_PATH = ['GetResourceConfigHistory configurationItems', 0];
+
+/** Each value JSON-parsed; a value that is not JSON is kept as its text. */
+const parseSupplementary = (
+  values: Readonly<Record<string, string>> | undefined
+): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(values ?? {}).map(([key, value]) => {
+      try {
+        const parsed: unknown = JSON.parse(value);
+        return [key, parsed];
+      } catch {
+        return [key, value];
+      }
+    })
+  );
+
+/** The API model's fields under their notification-model names. */
+const notificationFieldsOf = (
+  apiItem: ApiConfigurationItem
+): Record<string, unknown> => ({
+  resourceType: apiItem.resourceType,
+  resourceId: apiItem.resourceId,
+  configurationItemStatus: apiItem.configurationItemStatus,
+  configurationItemCaptureTime:
+    apiItem.configurationItemCaptureTime?.toISOString(),
+  configuration: apiItem.configuration,
+  relationships: apiItem.relationships?.map((relationship) => ({
+    name: relationship.relationshipName,
+    resourceType: relationship.resourceType,
+    resourceId: relationship.resourceId,
+    resourceName: relationship.resourceName,
+  })),
+  awsAccountId: apiItem.accountId,
+  awsRegion: apiItem.awsRegion,
+  ARN: apiItem.arn,
+  resourceName: apiItem.resourceName,
+  availabilityZone: apiItem.availabilityZone,
+  configurationItemVersion: apiItem.version,
+  configurationStateId: apiItem.configurationStateId,
+  configurationStateMd5Hash: apiItem.configurationItemMD5Hash,
+  resourceCreationTime: apiItem.resourceCreationTime?.toISOString() ?? null,
+  tags: apiItem.tags,
+  relatedEvents: apiItem.relatedEvents,
+  supplementaryConfiguration: parseSupplementary(
+    apiItem.supplementaryConfiguration
+  ),
+});
 
 /**
  * Converts a configuration item of the **API model** (`GetResourceConfigHistory`,
  * `BatchGetResourceConfig`) to the notification model of
- * `invokingEvent.configurationItem`: `accountId`→`awsAccountId`, `arn`→`ARN`,
+ * `invokingEvent.configurationItem`, and validates it as an event's item:
+ * `accountId`→`awsAccountId`, `arn`→`ARN`,
  * `configurationItemMD5Hash`→`configurationStateMd5Hash`,
- * `version`→`configurationItemVersion`, `configuration` JSON string → object,
+ * `version`→`configurationItemVersion`, `configuration` JSON text → object,
  * `supplementaryConfiguration` values JSON-parsed (a value that is not JSON
- * is kept as the string), `relationships[].relationshipName`→`name`, dates
- * → ISO-8601 strings.
+ * is kept as the text), `relationships[].relationshipName`→`name`, dates →
+ * ISO-8601 strings.
  *
  * @throws InvalidEventError when the item lacks its type, id, status or
  *   capture time, or its `configuration` is not a JSON object
@@ -463,115 +384,20 @@ const isoOrUndefined = (date: Date | undefined): string | undefined =>
 const toNotificationItem = (
   apiItem: ApiConfigurationItem
 ): ConfigurationItem => {
-  const path = 'GetResourceConfigHistory configurationItems[0].';
-  const need = <T>(value: T | undefined, key: string): T =>
-    value === undefined || value === null || value === ''
-      ? fail(`${path}${key}`, 'missing')
-      : value;
-  const item: Record<string, unknown> = {
-    resourceType: need(apiItem.resourceType, 'resourceType'),
-    resourceId: need(apiItem.resourceId, 'resourceId'),
-    configurationItemStatus: need(
-      apiItem.configurationItemStatus,
-      'configurationItemStatus'
-    ),
-    configurationItemCaptureTime: need(
-      isoOrUndefined(apiItem.configurationItemCaptureTime),
-      'configurationItemCaptureTime'
-    ),
-    configuration: parseConfiguration(
-      apiItem.configuration,
-      `${path}configuration`
-    ),
-    relationships: (apiItem.relationships ?? []).map((relationship) => {
-      const converted: Record<string, string> = {};
-      if (relationship.relationshipName !== undefined) {
-        converted.name = relationship.relationshipName;
-      }
-      if (relationship.resourceType !== undefined) {
-        converted.resourceType = relationship.resourceType;
-      }
-      if (relationship.resourceId !== undefined) {
-        converted.resourceId = relationship.resourceId;
-      }
-      if (relationship.resourceName !== undefined) {
-        converted.resourceName = relationship.resourceName;
-      }
-      return converted;
-    }),
-  };
-  const renamed: [string, string | undefined][] = [
-    ['awsAccountId', apiItem.accountId],
-    ['awsRegion', apiItem.awsRegion],
-    ['ARN', apiItem.arn],
-    ['resourceName', apiItem.resourceName],
-    ['availabilityZone', apiItem.availabilityZone],
-    ['configurationItemVersion', apiItem.version],
-    ['configurationStateId', apiItem.configurationStateId],
-    ['configurationStateMd5Hash', apiItem.configurationItemMD5Hash],
-  ];
-  for (const [key, value] of renamed) {
-    if (value !== undefined) item[key] = value;
-  }
-  item.resourceCreationTime =
-    isoOrUndefined(apiItem.resourceCreationTime) ?? null;
-  if (apiItem.tags !== undefined) item.tags = { ...apiItem.tags };
-  if (apiItem.relatedEvents !== undefined) {
-    item.relatedEvents = [...apiItem.relatedEvents];
-  }
-  item.supplementaryConfiguration = Object.fromEntries(
-    Object.entries(apiItem.supplementaryConfiguration ?? {}).map(
-      ([key, value]) => {
-        try {
-          return [key, JSON.parse(value) as unknown];
-        } catch {
-          return [key, value];
-        }
-      }
-    )
+  const result = ConfigurationItemSchema.safeParse(
+    notificationFieldsOf(apiItem),
+    { reportInput: true }
   );
-  return item as unknown as ConfigurationItem;
+  if (!result.success) {
+    throw new InvalidEventError(
+      describeIssues(result.error.issues, { under: API_ITEM_PATH })
+    );
+  }
+  return result.data;
 };
 
-/**
- * Fetches the full configuration item of an oversized notification with
- * `GetResourceConfigHistory` (the item at or before the summary's capture
- * time, `limit: 1`, as the AWS samples do) and converts it to the
- * notification model.
- *
- * @param principal - the role making the call, named in AccessDenied errors
- * @throws AwsCallError when the call fails
- * @throws InvalidEventError when Config returns no item
- */
-const inflateOversized = async (
-  config: ConfigServiceClient,
-  trigger: Extract<Trigger, { kind: 'oversized' }>,
-  principal: string
-): Promise<ConfigurationItem> => {
-  const { resourceType, resourceId, configurationItemCaptureTime } =
-    trigger.summary;
-  let items: ApiConfigurationItem[];
-  try {
-    const response = await config.send(
-      new GetResourceConfigHistoryCommand({
-        resourceType: resourceType as ConfigResourceType,
-        resourceId,
-        laterTime: new Date(configurationItemCaptureTime),
-        limit: 1,
-      })
-    );
-    items = response.configurationItems ?? [];
-  } catch (error) {
-    throw toAwsCallError(error, 'config:GetResourceConfigHistory', principal);
-  }
-  const [first] = items;
-  if (first === undefined) {
-    throw new InvalidEventError(
-      `config:GetResourceConfigHistory returned no configuration item for ${resourceType} ${resourceId} at or before ${configurationItemCaptureTime}`
-    );
-  }
-  return toNotificationItem(first);
-};
+// ---------------------------------------------------------------------------
+// Reading items
 
 /** Resource types whose configuration carries `vpcId`. */
 const HAS_VPC_ID = new Set([
@@ -617,10 +443,4 @@ const isGone = (event: ConfigRuleEvent, item: ConfigurationItem): boolean =>
   event.eventLeftScope || GONE_STATUSES.has(item.configurationItemStatus);
 
 export type { ConfigRuleEvent, ConfigurationItem, Relationship, Trigger };
-export {
-  inflateOversized,
-  isGone,
-  parseConfigEvent,
-  toNotificationItem,
-  vpcIdOf,
-};
+export { isGone, parseConfigEvent, toNotificationItem, vpcIdOf };

@@ -55,57 +55,14 @@ import {
   LIST_SCHEMAS,
   ROUTE_TARGET_FIELDS,
 } from './snapshot-schema.js';
-
-// ---------------------------------------------------------------------------
-// Messages
-
-const EXPECTED_TYPES: Readonly<Record<string, string>> = {
-  string: 'a string',
-  number: 'a number',
-  boolean: 'true or false',
-  array: 'an array',
-  object: 'an object',
-};
-
-const typeName = (value: unknown): string => {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return EXPECTED_TYPES[typeof value] ?? typeof value;
-};
-
-const quote = (text: string): string => {
-  const json = JSON.stringify(text);
-  return json.length > 50 ? `${json.slice(0, 47)}..."` : json;
-};
-
-/** `the string "true"`, `a number`…: what was found instead. */
-const describeFound = (value: unknown): string =>
-  typeof value === 'string' ? `the string ${quote(value)}` : typeName(value);
-
-/** `Subnets[2].AvailabilityZoneId`, or `(top level)`. */
-const formatPath = (path: readonly PropertyKey[]): string => {
-  const text = path
-    .map((part) =>
-      typeof part === 'number' ? `[${part}]` : `.${String(part)}`
-    )
-    .join('')
-    .replace(/^\./, '');
-  return text === '' ? '(top level)' : text;
-};
-
-const describeIssue = (issue: z.core.$ZodIssue): string => {
-  const input = (issue as { input?: unknown }).input;
-  if (issue.code === 'invalid_type') {
-    const expected = EXPECTED_TYPES[issue.expected] ?? issue.expected;
-    return input === undefined
-      ? `missing (expected ${expected})`
-      : `expected ${expected}, got ${describeFound(input)}`;
-  }
-  // Refinements on objects (a route without a destination) say it all.
-  return typeof input === 'string'
-    ? `${issue.message}, got ${quote(input)}`
-    : issue.message;
-};
+import {
+  describeFound,
+  describeIssue,
+  describeIssues,
+  formatPath,
+  quote,
+  typeName,
+} from './zod-messages.js';
 
 // ---------------------------------------------------------------------------
 // Items: each read on its own, malformed fields set aside
@@ -612,16 +569,7 @@ const topLevelOf = (value: unknown, source: string) => {
   }
   const result = AccountRegionTopLevel.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
-  const [first, ...rest] = result.error.issues;
-  const more =
-    rest.length > 0
-      ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})`
-      : '';
-  throw new InputError(
-    first === undefined
-      ? `${source}: not a snapshot`
-      : `${source}: ${formatPath(first.path)}: ${describeIssue(first)}${more}`
-  );
+  throw new InputError(`${source}: ${describeIssues(result.error.issues)}`);
 };
 
 /**

@@ -1,30 +1,20 @@
 import { readFileSync } from 'node:fs';
-import {
-  type ConfigurationItem as ApiConfigurationItem,
-  ConfigServiceClient,
-  GetResourceConfigHistoryCommand,
-} from '@aws-sdk/client-config-service';
-import { beforeEach, describe, expect, it } from '@jest/globals';
-import { mockClient } from 'aws-sdk-client-mock';
-import {
-  AccessDeniedError,
-  AwsCallError,
-  InvalidEventError,
-} from '../../../functions/shared/errors.js';
+import type { ConfigurationItem as ApiConfigurationItem } from '@aws-sdk/client-config-service';
+import { describe, expect, it } from '@jest/globals';
+import { InvalidEventError } from '../../../functions/shared/errors.js';
 import {
   type ConfigRuleEvent,
   type ConfigurationItem,
-  inflateOversized,
   isGone,
   parseConfigEvent,
   type Trigger,
   toNotificationItem,
   vpcIdOf,
 } from '../../../functions/shared/formats/config-event.js';
+import { apiItem } from '../../helpers/config-items.js';
 
 const ACCOUNT = '111122223333';
 const RULE_ARN = `arn:aws:config:us-east-1:${ACCOUNT}:config-rule/config-rule-7ab3kq`;
-const PRINCIPAL = `arn:aws:iam::${ACCOUNT}:role/vpce-guard-member`;
 
 type Json = Record<string, unknown>;
 
@@ -131,9 +121,6 @@ const item = (
   ...overrides,
 });
 
-const sdkError = (name: string, message = 'boom') =>
-  Object.assign(new Error(message), { name, $metadata: {} });
-
 describe('parseConfigEvent', () => {
   it('reads a change notification, parsing the JSON strings', () => {
     // Act
@@ -204,6 +191,8 @@ describe('parseConfigEvent', () => {
     ['a blank string', '  '],
     ['an empty JSON object', '{}'],
     ['null', null],
+    ['the JSON text null', 'null'],
+    ['an empty object already parsed', {}],
   ])('reads ruleParameters that are %s as {}', (_label, ruleParameters) => {
     // Arrange
     const raw = rawEvent();
@@ -239,6 +228,224 @@ describe('parseConfigEvent', () => {
         relationships: [],
       },
     });
+  });
+
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['missing', undefined],
+    ['the JSON text null', 'null'],
+  ])(
+    'reads a deleted item whose configuration is %s as null',
+    (_label, configuration) => {
+      // Arrange
+      const deleted = changeItem({
+        configuration,
+        configurationItemStatus: 'ResourceDeleted',
+      });
+      if (configuration === undefined) delete deleted.configuration;
+
+      // Act
+      const event = parseConfigEvent(rawEvent(changeInvokingEvent(deleted)));
+
+      // Assert
+      expect(event.trigger).toMatchObject({
+        kind: 'change',
+        item: {
+          configuration: null,
+          configurationItemStatus: 'ResourceDeleted',
+        },
+      });
+    }
+  );
+
+  it('parses a configuration given as JSON text', () => {
+    // Arrange
+    const text = changeItem({
+      configuration: '{"vpcId":"vpc-06f35b9576fbddd40","state":"available"}',
+    });
+
+    // Act
+    const event = parseConfigEvent(rawEvent(changeInvokingEvent(text)));
+
+    // Assert
+    expect(event.trigger).toMatchObject({
+      item: {
+        configuration: { vpcId: 'vpc-06f35b9576fbddd40', state: 'available' },
+      },
+    });
+  });
+
+  it.each<[string, Json, Trigger['kind']]>([
+    ['ConfigurationItemChangeNotification', changeInvokingEvent(), 'change'],
+    [
+      'OversizedConfigurationItemChangeNotification',
+      oversizedInvokingEvent(),
+      'oversized',
+    ],
+    ['ScheduledNotification', periodicInvokingEvent(), 'periodic'],
+  ])(
+    'reads messageType %s as a %s trigger',
+    (messageType, invokingEvent, kind) => {
+      // Act
+      const event = parseConfigEvent(rawEvent(invokingEvent));
+
+      // Assert
+      expect([invokingEvent.messageType, event.trigger.kind]).toEqual([
+        messageType,
+        kind,
+      ]);
+    }
+  );
+
+  it.each([
+    'ConfigurationSnapshotDeliveryCompleted',
+    'ComplianceChangeNotification',
+    'ProactiveResourceEvaluation',
+    'scheduledNotification',
+  ])('refuses messageType %s by name', (messageType) => {
+    // Act
+    const parse = () =>
+      parseConfigEvent(rawEvent({ ...periodicInvokingEvent(), messageType }));
+
+    // Assert
+    expect(parse).toThrow(InvalidEventError);
+    expect(parse).toThrow(
+      new Error(
+        `invokingEvent.messageType: unsupported messageType "${messageType}" (expected ConfigurationItemChangeNotification, OversizedConfigurationItemChangeNotification or ScheduledNotification)`
+      )
+    );
+  });
+
+  it.each<[string, Json, string]>([
+    ['accountId', { accountId: null }, 'accountId'],
+    ['accountId', { accountId: '' }, 'accountId'],
+    ['configRuleName', { configRuleName: '' }, 'configRuleName'],
+    ['resultToken', { resultToken: null }, 'resultToken'],
+    [
+      'configurationItem.resourceId',
+      { invokingEvent: changeInvokingEvent(changeItem({ resourceId: null })) },
+      'invokingEvent.configurationItem.resourceId',
+    ],
+    [
+      'configurationItem.configurationItemStatus',
+      {
+        invokingEvent: changeInvokingEvent(
+          changeItem({ configurationItemStatus: '' })
+        ),
+      },
+      'invokingEvent.configurationItem.configurationItemStatus',
+    ],
+  ])(
+    'reads a required %s of null or "" as missing',
+    (_field, overrides, path) => {
+      // Act
+      const parse = () => parseConfigEvent({ ...rawEvent(), ...overrides });
+
+      // Assert
+      expect(parse).toThrow(new Error(`${path}: missing (expected a string)`));
+    }
+  );
+
+  it.each<[keyof ConfigurationItem, unknown]>([
+    ['configurationStateId', 1741944413118],
+    ['resourceName', null],
+    ['ARN', 42],
+    ['resourceCreationTime', 7],
+    ['availabilityZone', ['us-east-1a']],
+    ['tags', 'Name=prod-ssm'],
+    ['relatedEvents', 'event-1'],
+    ['supplementaryConfiguration', []],
+  ])('drops %s, which nothing reads, when it is %p', (field, value) => {
+    // Act
+    const event = parseConfigEvent(
+      rawEvent(changeInvokingEvent(changeItem({ [field]: value })))
+    );
+
+    // Assert
+    expect(event.trigger).toMatchObject({ kind: 'change' });
+    expect(
+      event.trigger.kind === 'change' ? event.trigger.item[field] : 'none'
+    ).toBeUndefined();
+  });
+
+  it('keeps the string values of tags, relatedEvents and relationships', () => {
+    // Arrange
+    const mixed = changeItem({
+      tags: { Name: 'prod-ssm', cost: 12, owner: null },
+      relatedEvents: ['event-1', 7, null],
+      relationships: [
+        {
+          name: 'Is contained in Vpc',
+          resourceType: 'AWS::EC2::VPC',
+          resourceId: 'vpc-06f35b9576fbddd40',
+          resourceName: 3,
+        },
+      ],
+    });
+
+    // Act
+    const event = parseConfigEvent(rawEvent(changeInvokingEvent(mixed)));
+
+    // Assert
+    expect(event.trigger).toMatchObject({
+      item: { tags: { Name: 'prod-ssm' }, relatedEvents: ['event-1'] },
+    });
+    if (event.trigger.kind !== 'change') throw new Error('not a change');
+    expect(event.trigger.item.tags).toStrictEqual({ Name: 'prod-ssm' });
+    expect(event.trigger.item.relationships).toEqual([
+      {
+        name: 'Is contained in Vpc',
+        resourceType: 'AWS::EC2::VPC',
+        resourceId: 'vpc-06f35b9576fbddd40',
+      },
+    ]);
+  });
+
+  it.each<[string, unknown, boolean]>([
+    ['missing', undefined, false],
+    ['null', null, false],
+    ['false', false, false],
+    ['true', true, true],
+  ])('reads eventLeftScope %s as %s', (_label, eventLeftScope, expected) => {
+    // Arrange
+    const raw = rawEvent(periodicInvokingEvent(), { eventLeftScope });
+    if (eventLeftScope === undefined) delete raw.eventLeftScope;
+
+    // Act
+    const event = parseConfigEvent(raw);
+
+    // Assert
+    expect(event.eventLeftScope).toBe(expected);
+  });
+
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['an empty string', ''],
+  ])('reads an executionRoleArn that is %s as undefined', (_label, arn) => {
+    // Act
+    const event = parseConfigEvent(
+      rawEvent(periodicInvokingEvent(), { executionRoleArn: arn })
+    );
+
+    // Assert
+    expect(event.executionRoleArn).toBeUndefined();
+  });
+
+  it('names the first problem and counts the others', () => {
+    // Arrange
+    const raw = rawEvent(undefined, {
+      accountId: undefined,
+      resultToken: 7,
+      eventLeftScope: 'no',
+    });
+
+    // Act
+    const parse = () => parseConfigEvent(raw);
+
+    // Assert
+    expect(parse).toThrow(
+      new Error('accountId: missing (expected a string) (and 2 more problems)')
+    );
   });
 
   it('reads an oversized notification as its summary', () => {
@@ -308,7 +515,11 @@ describe('parseConfigEvent', () => {
   };
 
   it.each<[string, unknown, string]>([
-    ['a non-object event', 'hello', 'event: expected an object, got string'],
+    [
+      'a non-object event',
+      'hello',
+      'event: expected an object, got the string "hello"',
+    ],
     [
       'no accountId',
       rawEvent(undefined, { accountId: undefined }),
@@ -317,7 +528,7 @@ describe('parseConfigEvent', () => {
     [
       'a numeric accountId',
       rawEvent(undefined, { accountId: 111122223333 }),
-      'accountId: expected a string, got number',
+      'accountId: expected a string, got a number',
     ],
     [
       'no configRuleArn',
@@ -347,7 +558,7 @@ describe('parseConfigEvent', () => {
     [
       'a string eventLeftScope',
       rawEvent(undefined, { eventLeftScope: 'false' }),
-      'eventLeftScope: expected a boolean, got string',
+      'eventLeftScope: expected true or false, got the string "false"',
     ],
     [
       'no invokingEvent',
@@ -362,7 +573,7 @@ describe('parseConfigEvent', () => {
     [
       'an invokingEvent that is an array',
       rawEvent('[]'),
-      'invokingEvent: expected a JSON object, got array',
+      'invokingEvent: expected an object, got an array',
     ],
     [
       'no messageType',
@@ -385,12 +596,12 @@ describe('parseConfigEvent', () => {
     [
       'ruleParameters that are an array',
       rawEvent(undefined, { ruleParameters: '["a"]' }),
-      'ruleParameters: expected a JSON object, got array',
+      'ruleParameters: expected an object, got an array',
     ],
     [
       'ruleParameters that are a number',
       rawEvent(undefined, { ruleParameters: '42' }),
-      'ruleParameters: expected a JSON object, got number',
+      'ruleParameters: expected an object, got a number',
     ],
     [
       'a change without configurationItem',
@@ -427,17 +638,48 @@ describe('parseConfigEvent', () => {
           changeItem({ configurationItemCaptureTime: 'yesterday' })
         )
       ),
-      'invokingEvent.configurationItem.configurationItemCaptureTime: not a timestamp: "yesterday"',
+      'invokingEvent.configurationItem.configurationItemCaptureTime: expected an ISO-8601 timestamp, got "yesterday"',
     ],
     [
       'an item whose configuration is a number',
       rawEvent(changeInvokingEvent(changeItem({ configuration: 7 }))),
-      'invokingEvent.configurationItem.configuration: expected an object or null, got number',
+      'invokingEvent.configurationItem.configuration: expected an object, got a number',
     ],
     [
       'an item whose relationships are an object',
       rawEvent(changeInvokingEvent(changeItem({ relationships: {} }))),
-      'invokingEvent.configurationItem.relationships: expected an array, got object',
+      'invokingEvent.configurationItem.relationships: expected an array, got an object',
+    ],
+    [
+      'an item whose relationships hold a string',
+      rawEvent(
+        changeInvokingEvent(
+          changeItem({ relationships: [{ resourceId: 'vpc-1' }, 'vpc-2'] })
+        )
+      ),
+      'invokingEvent.configurationItem.relationships[1]: expected an object, got the string "vpc-2"',
+    ],
+    [
+      'an item whose configuration is not JSON',
+      rawEvent(changeInvokingEvent(changeItem({ configuration: '{vpcId' }))),
+      'invokingEvent.configurationItem.configuration: not valid JSON: ',
+    ],
+    [
+      'a numeric executionRoleArn',
+      rawEvent(undefined, { executionRoleArn: 42 }),
+      'executionRoleArn: expected a string, got a number',
+    ],
+    [
+      'an empty invokingEvent',
+      rawEvent(undefined, { invokingEvent: '' }),
+      'invokingEvent: missing (expected an object)',
+    ],
+    [
+      'a summary whose capture time is a number',
+      rawEvent(
+        oversizedInvokingEvent({ configurationItemCaptureTime: 1741946561907 })
+      ),
+      'invokingEvent.configurationItemSummary.configurationItemCaptureTime: expected a string, got a number',
     ],
     [
       'an oversized notification without summary',
@@ -550,46 +792,6 @@ describe('example events', () => {
   });
 });
 
-const apiItem = (
-  overrides: Partial<ApiConfigurationItem> = {}
-): ApiConfigurationItem => ({
-  version: '1.3',
-  accountId: ACCOUNT,
-  configurationItemCaptureTime: new Date('2025-03-14T10:02:41.907Z'),
-  configurationItemStatus: 'OK',
-  configurationStateId: '1741946561907',
-  configurationItemMD5Hash: 'abc123',
-  arn: `arn:aws:ec2:us-east-1:${ACCOUNT}:route-table/rtb-0ad70dd891a8ce93e`,
-  resourceType: 'AWS::EC2::RouteTable',
-  resourceId: 'rtb-0ad70dd891a8ce93e',
-  awsRegion: 'us-east-1',
-  availabilityZone: 'Not Applicable',
-  resourceCreationTime: new Date('2021-05-16T10:58:00.000Z'),
-  tags: { Name: 'prod-private-a' },
-  relatedEvents: [],
-  relationships: [
-    {
-      resourceType: 'AWS::EC2::VPC',
-      resourceId: 'vpc-06f35b9576fbddd40',
-      relationshipName: 'Is contained in Vpc',
-    },
-    {
-      resourceType: 'AWS::EC2::Subnet',
-      resourceId: 'subnet-0cc5748b0ccfa60d4',
-      relationshipName: 'Is associated with Subnet',
-    },
-  ],
-  configuration: JSON.stringify({
-    routeTableId: 'rtb-0ad70dd891a8ce93e',
-    vpcId: 'vpc-06f35b9576fbddd40',
-    routes: [{ destinationCidrBlock: '10.10.0.0/16', gatewayId: 'local' }],
-  }),
-  supplementaryConfiguration: {
-    Tags: '[{"key":"Name","value":"prod-private-a"}]',
-  },
-  ...overrides,
-});
-
 describe('toNotificationItem', () => {
   it('converts the API model to the notification model', () => {
     // Act
@@ -691,106 +893,6 @@ describe('toNotificationItem', () => {
     // Assert
     expect(convert).toThrow(InvalidEventError);
     expect(convert).toThrow(message);
-  });
-});
-
-describe('inflateOversized', () => {
-  const configMock = mockClient(ConfigServiceClient);
-  const trigger = parseConfigEvent(rawEvent(oversizedInvokingEvent()))
-    .trigger as Extract<Trigger, { kind: 'oversized' }>;
-
-  beforeEach(() => {
-    configMock.reset();
-  });
-
-  it('fetches the item at the summary capture time and converts it', async () => {
-    // Arrange
-    configMock
-      .on(GetResourceConfigHistoryCommand)
-      .resolves({ configurationItems: [apiItem()] });
-
-    // Act
-    const inflated = await inflateOversized(
-      new ConfigServiceClient({}),
-      trigger,
-      PRINCIPAL
-    );
-
-    // Assert
-    const calls = configMock.commandCalls(GetResourceConfigHistoryCommand);
-    expect(calls.map((call) => call.args[0].input)).toEqual([
-      {
-        resourceType: 'AWS::EC2::RouteTable',
-        resourceId: 'rtb-0ad70dd891a8ce93e',
-        laterTime: new Date('2025-03-14T10:02:41.907Z'),
-        limit: 1,
-      },
-    ]);
-    expect(inflated.awsAccountId).toBe(ACCOUNT);
-    expect(inflated.configuration).toMatchObject({
-      vpcId: 'vpc-06f35b9576fbddd40',
-    });
-    expect(vpcIdOf(inflated)).toBe('vpc-06f35b9576fbddd40');
-  });
-
-  it('fails with InvalidEventError when Config returns no item', async () => {
-    // Arrange
-    configMock
-      .on(GetResourceConfigHistoryCommand)
-      .resolves({ configurationItems: [] });
-
-    // Act
-    const inflating = inflateOversized(
-      new ConfigServiceClient({}),
-      trigger,
-      PRINCIPAL
-    );
-
-    // Assert
-    await expect(inflating).rejects.toThrow(InvalidEventError);
-    await expect(inflating).rejects.toThrow(
-      'config:GetResourceConfigHistory returned no configuration item for AWS::EC2::RouteTable rtb-0ad70dd891a8ce93e at or before 2025-03-14T10:02:41.907Z'
-    );
-  });
-
-  it('wraps a failed call as AwsCallError naming the action', async () => {
-    // Arrange
-    configMock
-      .on(GetResourceConfigHistoryCommand)
-      .rejects(sdkError('ThrottlingException', 'Rate exceeded'));
-
-    // Act
-    const inflating = inflateOversized(
-      new ConfigServiceClient({}),
-      trigger,
-      PRINCIPAL
-    );
-
-    // Assert
-    await expect(inflating).rejects.toThrow(AwsCallError);
-    await expect(inflating).rejects.toThrow(
-      'config:GetResourceConfigHistory failed: ThrottlingException: Rate exceeded'
-    );
-  });
-
-  it('names the principal when access is denied', async () => {
-    // Arrange
-    configMock
-      .on(GetResourceConfigHistoryCommand)
-      .rejects(sdkError('AccessDeniedException'));
-
-    // Act
-    const inflating = inflateOversized(
-      new ConfigServiceClient({}),
-      trigger,
-      PRINCIPAL
-    );
-
-    // Assert
-    await expect(inflating).rejects.toThrow(AccessDeniedError);
-    await expect(inflating).rejects.toThrow(
-      `access denied: ${PRINCIPAL} may not call config:GetResourceConfigHistory`
-    );
   });
 });
 
