@@ -1,5 +1,5 @@
 /**
- * The fewest EC2 calls that can load one account-region (DESIGN.md §9),
+ * The fewest EC2 calls that can load one account-region (README "Performance"),
  * from what the server holds and how large a page it returns:
  *
  *   minimum = Σ over DescribeVpcs, DescribeSubnets, DescribeRouteTables,
@@ -14,9 +14,10 @@
  *
  * where n, d, g, e are the items the server holds for that call and p is
  * the page size it returns when asked for the largest page: the API
- * maximum (aws-facts F7) for AWS, unlimited for the calls on which moto
- * ignores `MaxResults`. With every describe call on one page this is the
- * loader's budget `7 + 2·V_i` (+ the moto-only prefix-list entries).
+ * maximum (each call's `MaxResults` in the EC2 API reference) for AWS,
+ * unlimited for the calls on which moto ignores `MaxResults`. With every
+ * describe call on one page this is the loader's budget `7 + 2·V_i` (+ the
+ * moto-only prefix-list entries).
  */
 
 /** The calls a load makes, by operation name. */
@@ -58,9 +59,10 @@ interface LoadCensus {
 }
 
 /**
- * The largest page of each call on AWS (aws-facts F7; DescribeSecurityGroups
- * takes 5–1000). DescribePrefixLists documents no maximum: the loader asks
- * without `MaxResults`, and its name filter matches at most four lists.
+ * The largest page of each call on AWS (its `MaxResults` maximum in the EC2
+ * API reference; DescribeSecurityGroups takes 5–1000). DescribePrefixLists
+ * documents no maximum: the loader asks without `MaxResults`, and its name
+ * filter matches at most four lists.
  */
 const AWS_PAGE_SIZES: PageSizes = {
   DescribeVpcs: 1000,

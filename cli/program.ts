@@ -5,7 +5,7 @@ import {
   VpceGuardError,
 } from '../rules/model/errors.js';
 import { type InvokeOptions, invoke } from './commands/invoke.js';
-import { listRules } from './commands/rules.js';
+import { explainRule, listRules } from './commands/rules.js';
 import { FORMATS, type ScanOptions, scan } from './commands/scan.js';
 import { type SnapshotOptions, snapshot } from './commands/snapshot.js';
 import { type CliIo, ExitCode } from './io.js';
@@ -80,7 +80,7 @@ const buildProgram = (
     .option('--exit-zero', 'exit 0 even when something is NON_COMPLIANT')
     .option(
       '--runbook-base-url <url>',
-      'where docs/runbooks/ is published, for --format asff/html links'
+      'where the repository is published (findings link to rules/<id>/runbook.md under it), for --format asff/html'
     )
     .action(async (options: ScanOptions) => setStatus(await scan(options, io)));
 
@@ -112,14 +112,26 @@ const buildProgram = (
 
   program
     .command('rules')
-    .description('List the rules, their parameters and defaults.')
+    .description(
+      'List the rules, their parameters and defaults, or explain one rule.'
+    )
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['text', 'json'])
         .default('text')
     )
-    .action((options: { format: 'text' | 'json' }) =>
-      setStatus(listRules(options.format, io))
+    .addOption(
+      new Option(
+        '--explain <id>',
+        "print the rule's reference (rules/<id>/README.md)"
+      ).conflicts('format')
+    )
+    .action((options: { format: 'text' | 'json'; explain?: string }) =>
+      setStatus(
+        options.explain === undefined
+          ? listRules(options.format, io)
+          : explainRule(options.explain, io)
+      )
     );
 
   return program;

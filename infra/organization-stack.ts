@@ -39,8 +39,9 @@ const STATEMENT_BYTES = JSON.stringify({
  * Who may invoke an organization function. Config invokes it from every
  * member account, and a permission can name one `SourceAccount` or
  * `SourceArn` (whose account part must be literal), never an organization
- * (aws-facts D4). With `memberAccountIds` the function gets one statement
- * per account, as far as Lambda's 20 KB policy limit allows; without, any
+ * (Lambda offers no organization condition). With `memberAccountIds` the
+ * function gets one statement per account, as far as Lambda's 20 KB policy
+ * limit allows; without, any
  * Config rule may invoke it, and the function refuses every event that
  * does not name the member role — which exists only where the StackSet put
  * it, and trusts only these functions (README, "Who may invoke the

@@ -35,7 +35,7 @@ interface DeploymentSettings {
   readonly ruleParameters: Readonly<Record<string, Record<string, string>>>;
   readonly logRetentionDays: number;
   readonly logLevel: string;
-  /** Where docs/runbooks/ is published; finding links start with it. */
+  /** Where the repository is published; findings link to `rules/<id>/runbook.md` under it. */
   readonly runbookBaseUrl: string;
   /** The role the organization functions assume in every member account. */
   readonly memberRoleName: string;

@@ -1,7 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ruleFilePath } from '../../rules/files.js';
-import { rules } from '../../rules/index.js';
+import { findRule, rules } from '../../rules/index.js';
+import { InputError, VpceGuardError } from '../../rules/model/errors.js';
 import type { RuleMetadata } from '../../rules/model/rule.js';
 import { type CliIo, ExitCode } from '../io.js';
+import { findPackageRoot } from '../package-root.js';
+
+/**
+ * A registered rule whose reference cannot be read: the installation is
+ * incomplete (the file ships with the package), not the user's input.
+ */
+class RuleReferenceError extends VpceGuardError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RuleReferenceError';
+  }
+}
 
 const describeRule = (rule: RuleMetadata): string => {
   const parameters = rule.parameters.map(
@@ -48,4 +63,45 @@ const listRules = (format: 'text' | 'json', io: CliIo): number => {
   return ExitCode.CLEAN;
 };
 
-export { listRules };
+/**
+ * The text of a registered rule's reference, read from the package root.
+ *
+ * @throws RuleReferenceError when the package root or the file is missing
+ */
+const readReference = (ruleId: string): string => {
+  const root = findPackageRoot();
+  const relative = ruleFilePath(ruleId, 'reference');
+  if (!root) {
+    throw new RuleReferenceError(
+      `${relative}: the vpce-guard package root (its package.json) was not found`
+    );
+  }
+  const file = join(root.directory, relative);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new RuleReferenceError(`${file}: cannot read (${code})`, {
+      cause: error,
+    });
+  }
+};
+
+/**
+ * `vpce-guard rules --explain ID`: prints the rule's reference
+ * (rules/<id>/README.md) as it is.
+ *
+ * @throws InputError naming an unknown rule id (exit status 2)
+ * @throws RuleReferenceError when the reference cannot be read (exit status 3)
+ */
+const explainRule = (ruleId: string, io: CliIo): number => {
+  if (!findRule(ruleId)) {
+    throw new InputError(
+      `--explain: unknown rule ${JSON.stringify(ruleId)} (known: ${rules.map((r) => r.metadata.id).join(', ')})`
+    );
+  }
+  io.stdout.write(readReference(ruleId));
+  return ExitCode.CLEAN;
+};
+
+export { explainRule, listRules, RuleReferenceError };

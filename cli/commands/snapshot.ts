@@ -11,8 +11,9 @@ interface SnapshotOptions {
 }
 
 /**
- * `vpce-guard snapshot --region R…`: writes the DESIGN.md §3 file from a live
- * account: one account-region object, or an array for several Regions.
+ * `vpce-guard snapshot --region R…`: writes a snapshot file (README
+ * "Snapshot format") from a live account: one account-region object, or an
+ * array for several Regions.
  */
 const snapshot = async (
   options: SnapshotOptions,

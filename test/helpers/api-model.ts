@@ -184,7 +184,10 @@ const validateShape = (
   }
 };
 
-/** Documented ASFF limits the botocore model does not carry (aws-facts G2). */
+/**
+ * ASFF limits the botocore model does not carry: the AwsSecurityFinding page
+ * of the Security Hub API reference documents them.
+ */
 const SECURITY_HUB_FIELD_LIMITS: LimitOverlay = {
   'AwsSecurityFinding.Id': { max: 512 },
   'AwsSecurityFinding.GeneratorId': { max: 512 },

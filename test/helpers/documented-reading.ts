@@ -1,7 +1,8 @@
 /**
  * The endpoint-policy rule's *documented reading* of a policy, for the fuzz
- * test: where DESIGN.md §2.4 or the README's "Decisions and known limits"
- * say the rule reads something more loosely than IAM evaluates it, this
+ * test: where the rule's reference (rules/endpoint-policy-restrictive/
+ * README.md, "the reference" below: "How it decides" and "Known limits")
+ * says the rule reads something more loosely than IAM evaluates it, this
  * module rewrites the policy the same way, so that the simulator can be
  * asked whether the rule's "not restrictive" rests on that reading.
  *
@@ -23,31 +24,32 @@ type Json = Record<string, unknown>;
 /** The relaxations, each a documented modelling choice of the rule. */
 type Relaxation =
   /**
-   * DESIGN: only a positive operator (or its `ForAnyValue:` form) on a
-   * principal key, or on a resource key without a trusted set, with pinned
-   * (with a trusted set: trusted) values, or plain `Bool`
-   * `aws:PrincipalIsAWSService` true, restricts an Allow. `ForAllValues:`,
+   * Reference, "When an Allow is limited": only a positive operator (or its
+   * `ForAnyValue:` form) on a principal key, or on a resource key without a
+   * trusted set, with pinned (with a trusted set: trusted) values, or plain
+   * `Bool` `aws:PrincipalIsAWSService` true, restricts an Allow. `ForAllValues:`,
    * `…IfExists`, negated operators, `Bool`, `Null`, and keys such as
    * `aws:SourceVpce` restrict nothing, even where IAM would let no outsider
    * match (a signed outsider always carries `aws:PrincipalAccount`).
    */
   | 'idle-conditions'
   /**
-   * README "Unpinnable principals fail closed": a wildcard under any type
-   * admits outsiders in an Allow. DESIGN: with a trusted set, Federated and
+   * Reference, "Unpinnable principals fail closed": a wildcard under any type
+   * admits outsiders in an Allow; with a trusted set, Federated and
    * CanonicalUser principals prove no account, so may be anyone.
    */
   | 'unpinnable-principals'
   /**
-   * DESIGN: limited on resources needs `Resource` values and no
-   * `NotResource`; with a trusted set resource limits do not substitute.
+   * Reference, "When an Allow is limited": limited on resources needs
+   * `Resource` values and no `NotResource`; with a trusted set resource
+   * limits do not substitute.
    */
   | 'resources'
   /**
-   * DESIGN: "Action/NotAction never make a statement restrictive", and
-   * limited on resources means every `Resource` value is specific. The rule
-   * reads a non-specific value as reaching any resource with any of the
-   * statement's actions: it does not pair an action's service with the
+   * Reference: "Actions never limit an Allow", and limited on resources
+   * means every `Resource` value is specific ("Actions are not paired with
+   * the services of ARNs"). The rule reads a non-specific value as reaching
+   * any resource with any of the statement's actions: it does not pair an action's service with the
    * service of an ARN, because actions do act on other services' resources
    * (`sts:AssumeRole` on `arn:aws:iam::…:role/…`, `ssm:SendCommand` on
    * `arn:aws:ec2:…:instance/…`). So `Allow dynamodb:* arn:aws:sqs:…:*:q`
@@ -57,12 +59,12 @@ type Relaxation =
    */
   | 'unpaired'
   /**
-   * DESIGN: a Deny counts only when it applies to everyone (`Principal`
-   * `*`, or a NotPrincipal) and only in the data-perimeter form ("any other
-   * extra condition makes it no longer count"); README: unpinnable
-   * principals are never relied on in a Deny; with a trusted set a
-   * NotResource Deny is no perimeter and a spared Federated/CanonicalUser
-   * principal may be anyone.
+   * Reference, "When a Deny counts": a Deny counts only when it applies to
+   * everyone (`Principal` `*`, or a NotPrincipal) and only in the
+   * data-perimeter form ("Any other extra condition makes it no longer
+   * count"); unpinnable principals are never relied on in a Deny; with a
+   * trusted set a NotResource Deny is no perimeter and a spared
+   * Federated/CanonicalUser principal may be anyone.
    */
   | 'unrelied-denies';
 
@@ -201,8 +203,9 @@ const provesNoAccount = ([type]: [string, string]): boolean =>
   type === 'Federated' || type === 'CanonicalUser';
 
 /**
- * DESIGN "Trusted sets": whether one condition value names only trusted
- * principals (the endpoint's account, a listed account, a listed org).
+ * Reference, "When an Allow is limited" (trusted values): whether one
+ * condition value names only trusted principals (the endpoint's account, a
+ * listed account, a listed org).
  * `aws:userid` values prove no account.
  */
 const isTrustedValue = (
@@ -234,10 +237,11 @@ const LITERAL = new Set([
 ]);
 
 /**
- * DESIGN: a value pins the identifying part literally (the org id of org
- * ids and paths, the account of account ids and ARNs, the unique id before
- * `:` of `aws:userid`); wildcards may follow it, and a literal operator's
- * `*` is a literal. A policy variable pins nothing.
+ * Reference, "When an Allow is limited": a value pins the identifying part
+ * literally (the org id of org ids and paths, the account of account ids
+ * and ARNs, the unique id before `:` of `aws:userid`); wildcards may follow
+ * it, and a literal operator's `*` is a literal. A policy variable pins
+ * nothing.
  */
 const pins = (clause: Clause, value: string): boolean => {
   if (value.includes('${')) return false;
@@ -269,11 +273,11 @@ const limitsWhoOrWhat = (clause: Clause, trusted: TrustedSet | undefined) =>
     clause.values.every((v) => pins(clause, v)));
 
 /**
- * Whether a clause can restrict an Allow by DESIGN. A clause without a set
- * operator on a multivalued key (`aws:…OrgPaths`) is read as restricting
- * nothing too: the rule reads it like a single-valued one, AWS requires a
- * set operator, and the simulator evaluates it as false whenever the key
- * is present; in an Allow that only makes the rule conservative.
+ * Whether a clause can restrict an Allow by the reference. A clause without
+ * a set operator on a multivalued key (`aws:…OrgPaths`) is read as
+ * restricting nothing too: the rule reads it like a single-valued one, AWS
+ * requires a set operator, and the simulator evaluates it as false whenever
+ * the key is present; in an Allow that only makes the rule conservative.
  */
 const restrictsInAllow = (
   clause: Clause,
@@ -313,7 +317,7 @@ const countsInDeny = (
   return limitsWhoOrWhat(clause, trusted);
 };
 
-/** The rule's reading of an Allow: only what DESIGN says limits it. */
+/** The rule's reading of an Allow: only what the reference says limits it. */
 const readAllow = (statement: Json, { trusted, relaxations }: Reading) => {
   let read = statement;
   if (relaxations.has('idle-conditions')) {
@@ -347,9 +351,10 @@ const readAllow = (statement: Json, { trusted, relaxations }: Reading) => {
 };
 
 /**
- * DESIGN: a Resource value is specific when it names something: an ARN
- * with a literal account field, or, for ARNs without one (S3), whose
- * resource part does not start with nothing but wildcards.
+ * Reference ("specific" resources): a Resource value is specific when it
+ * names something: an ARN with a literal account field, or, for ARNs
+ * without one (S3), whose resource part does not start with nothing but
+ * wildcards.
  */
 const isSpecificResource = (pattern: string): boolean => {
   if (!/[*?]/.test(pattern)) return true;
@@ -366,8 +371,9 @@ const denyCounts = (
   statement: Json,
   trusted: TrustedSet | undefined
 ): boolean => {
-  // DESIGN: a Deny counts when it applies to everyone (`Principal` `*`) or
-  // to everyone but the principals its NotPrincipal spares.
+  // Reference, "When a Deny counts": a Deny counts when it applies to
+  // everyone (`Principal` `*`) or to everyone but the principals its
+  // NotPrincipal spares.
   if ('Principal' in statement) {
     const refs = principalRefs(statement.Principal);
     const everyone = refs.some(
@@ -385,9 +391,9 @@ const denyCounts = (
 };
 
 /**
- * The policy as the rule documents reading it: Allows lose what DESIGN
- * says restricts nothing, and Denies the rule cannot rely on are dropped,
- * as far as `reading.relaxations` go.
+ * The policy as the rule documents reading it: Allows lose what the
+ * reference says restricts nothing, and Denies the rule cannot rely on are
+ * dropped, as far as `reading.relaxations` go.
  *
  * @param policy - a generated policy document
  */
@@ -406,11 +412,11 @@ const documentedReading = (
 });
 
 /**
- * DESIGN: "An Allow is wholly denied when a Deny … covers all of its
- * actions and all of its resources": the rule asks each Deny alone (per
- * action and resource of the Allow), never their union, so two `NotAction`
- * Denies with different exceptions, which together deny everything, do not
- * count. Read so, the policy is the Allows with one Deny at a time: one
+ * Reference, "When a Deny counts": an Allow is wholly denied when one Deny
+ * covers each of its actions and each of its resources; "Each Deny is asked
+ * alone" (per action and resource of the Allow), never their union, so two
+ * `NotAction` Denies with different exceptions, which together deny
+ * everything, do not count. Read so, the policy is the Allows with one Deny at a time: one
  * policy per Deny (none when there are no Denies).
  *
  * @param policy - a policy already under the documented reading

@@ -1,7 +1,7 @@
 /**
  * The property the endpoint-policy fuzz tests check (test/unit/fuzz/), from
- * the data-perimeter meaning of `endpoint-policy-restrictive` (DESIGN.md
- * §2.4):
+ * the data-perimeter meaning of `endpoint-policy-restrictive`
+ * (rules/endpoint-policy-restrictive/README.md):
  * - the rule says **restrictive** ⇒ the simulator denies every sampled
  *   outside request (an outside principal, an outside resource, every
  *   sampled action and caller-controlled context; see iam-oracle.ts);
@@ -13,9 +13,9 @@
  *
  * Outsiders are IAM principals of accounts outside every trusted org and
  * account (and outside the endpoint's org, which no generated policy
- * names), calling directly: never AWS services (DESIGN: service principals
- * are trusted; `aws:PrincipalIsAWSService`/`aws:ViaAWSService` = false is
- * the perimeter exemption) and never anonymous callers (the issue defines
+ * names), calling directly: never AWS services (the rule's reference:
+ * service principals are trusted; `aws:PrincipalIsAWSService`/
+ * `aws:ViaAWSService` = false is the perimeter exemption) and never anonymous callers (the issue defines
  * an outsider as an account; README "Policy fuzzing" says what an unsigned
  * request could do).
  */

@@ -20,9 +20,10 @@
  * `AllowedForAccount` (an account principal matched the caller's account),
  * means the endpoint lets the request through.
  *
- * Which requests are asked about. The rule's question (DESIGN.md §2.4) is
- * whether a request by an *outside principal* for an *outside resource* can
- * get through. The policy does not say who is outside, so the oracle
+ * Which requests are asked about. The rule's question
+ * (rules/endpoint-policy-restrictive/README.md, "The question") is whether
+ * a request by an *outside principal* for an *outside resource* can get
+ * through. The policy does not say who is outside, so the oracle
  * enumerates a finite model built from what the policy mentions:
  * - principals: IAM role sessions, never AWS services and never anonymous
  *   callers (an outsider is an account: endpoint-policy-property.ts). Without a

@@ -1,8 +1,8 @@
 /**
  * The live path against moto: `scan --region` gives the same verdicts as a
  * snapshot of the same landscape, the Lambda flow sends what the rules say,
- * the call count stays in the DESIGN.md §9 budget, and throttling changes
- * nothing but the time taken.
+ * the call count stays in the loader's budget (README "`scan --region`,
+ * `snapshot`"), and throttling changes nothing but the time taken.
  */
 
 import { readFileSync } from 'node:fs';

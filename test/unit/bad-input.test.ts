@@ -711,7 +711,7 @@ describe('odd but valid input', () => {
         // Act
         await runConfigRule(periodicEvent(ruleId), dependencies(ruleId));
 
-        // Assert: PutEvaluations Annotation 1–256; ASFF (aws-facts §G2)
+        // Assert: PutEvaluations Annotation 1–256; ASFF limits (test/helpers/api-model.ts)
         const evaluations = sentEvaluations();
         expect(evaluations.some((e) => e.Annotation?.endsWith('…'))).toBe(true);
         for (const evaluation of evaluations) {

@@ -545,9 +545,10 @@ describe('loadSnapshotFromEc2 prefix lists', () => {
 });
 
 describe('loadSnapshotFromEc2 call budget', () => {
-  // DESIGN.md §9 with one page each: Vpcs, Subnets, RouteTables,
-  // VpcEndpoints, PrefixLists, VpcEndpointServices, SecurityGroups, plus two
-  // DescribeVpcAttribute per VPC with an interface endpoint.
+  // The loader's call budget (README "`scan --region`, `snapshot`") with one
+  // page each: Vpcs, Subnets, RouteTables, VpcEndpoints, PrefixLists,
+  // VpcEndpointServices, SecurityGroups, plus two DescribeVpcAttribute per
+  // VPC with an interface endpoint.
   const budget = (vpcCount: number): number => 7 + 2 * vpcCount;
 
   it.each([

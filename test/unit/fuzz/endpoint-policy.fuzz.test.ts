@@ -1,10 +1,11 @@
 /**
  * Policy-analysis fuzzing (issue 7, part 3), policies without a trusted
- * set: generated endpoint policies, the rule's verdict (DESIGN.md §2.4)
- * against the IAM policy simulator `@cloud-copilot/iam-simulate`. The
- * property is in test/helpers/endpoint-policy-property.ts; the policies
- * with a trusted set are in endpoint-policy-trusted.fuzz.test.ts (a file of
- * its own, so that Jest can run the halves on separate workers).
+ * set: generated endpoint policies, the rule's verdict
+ * (rules/endpoint-policy-restrictive/README.md) against the IAM policy
+ * simulator `@cloud-copilot/iam-simulate`. The property is in
+ * test/helpers/endpoint-policy-property.ts; the policies with a trusted set
+ * are in endpoint-policy-trusted.fuzz.test.ts (a file of its own, so that
+ * Jest can run the halves on separate workers).
  *
  * Rerun with another seed or more runs:
  *   FUZZ_SEED=7 FUZZ_RUNS=5000 NODE_OPTIONS=--experimental-vm-modules \

@@ -19,7 +19,8 @@ import {
   verdictOf,
 } from '../../helpers/factories.js';
 
-const DESIGN_RULE_IDS = [
+/** The rules README.md documents, in the order of its table. */
+const README_RULE_IDS = [
   'private-subnet-gateway-endpoints',
   'interface-endpoint-multi-az',
   'interface-endpoint-private-dns',
@@ -27,7 +28,7 @@ const DESIGN_RULE_IDS = [
   'interface-endpoint-https-ingress',
 ];
 
-const ENDPOINT_RULE_IDS = DESIGN_RULE_IDS.filter(
+const ENDPOINT_RULE_IDS = README_RULE_IDS.filter(
   (id) => id !== 'private-subnet-gateway-endpoints'
 );
 
@@ -74,7 +75,7 @@ const resourceOf = (ruleId: string): string =>
   ruleId === 'private-subnet-gateway-endpoints' ? 'subnet-1' : 'vpce-1';
 
 describe('exempt tag', () => {
-  it.each(DESIGN_RULE_IDS)('fails the untagged resource under %s', (ruleId) => {
+  it.each(README_RULE_IDS)('fails the untagged resource under %s', (ruleId) => {
     // Act
     const verdict = verdictOf(ruleId, failingEverything(), resourceOf(ruleId));
 
@@ -83,7 +84,7 @@ describe('exempt tag', () => {
   });
 
   it.each(
-    DESIGN_RULE_IDS.flatMap((ruleId) =>
+    README_RULE_IDS.flatMap((ruleId) =>
       ['true', 'TRUE', ruleId, ruleId.toUpperCase(), `a, ${ruleId}`].map(
         (value) => [ruleId, value] as const
       )
@@ -261,7 +262,7 @@ describe('parameter values', () => {
     }
   );
 
-  it.each(DESIGN_RULE_IDS)(
+  it.each(README_RULE_IDS)(
     '%s ignores unknown parameter names such as ExecutionRoleName',
     (ruleId) => {
       // Arrange
@@ -393,7 +394,7 @@ describe('evaluations', () => {
     ]);
   });
 
-  it.each(DESIGN_RULE_IDS)(
+  it.each(README_RULE_IDS)(
     '%s returns the same evaluations whatever the input order',
     (ruleId) => {
       // Act
@@ -405,7 +406,7 @@ describe('evaluations', () => {
     }
   );
 
-  it.each(DESIGN_RULE_IDS)(
+  it.each(README_RULE_IDS)(
     '%s stamps each evaluation with its rule, account, region and type',
     (ruleId) => {
       // Arrange
@@ -503,20 +504,20 @@ describe('registry', () => {
     .map((entry) => entry.name)
     .sort();
 
-  it('holds exactly the five rule ids of DESIGN §2', () => {
+  it('holds exactly the five rule ids README.md documents', () => {
     // Act
     const ids = rules.map((r) => r.metadata.id);
 
     // Assert
-    expect([...ids].sort()).toEqual([...DESIGN_RULE_IDS].sort());
+    expect([...ids].sort()).toEqual([...README_RULE_IDS].sort());
   });
 
   it('has one folder under rules/ per registered rule', () => {
     // Assert
-    expect(ruleFolders).toEqual([...DESIGN_RULE_IDS].sort());
+    expect(ruleFolders).toEqual([...README_RULE_IDS].sort());
   });
 
-  it.each(DESIGN_RULE_IDS)(
+  it.each(README_RULE_IDS)(
     'registers %s with the metadata of its own folder',
     async (folder) => {
       // Arrange
@@ -533,7 +534,7 @@ describe('registry', () => {
     }
   );
 
-  it.each(DESIGN_RULE_IDS)(
+  it.each(README_RULE_IDS)(
     '%s has a title ≤ 150 and a remediation text ≤ 512 with the actions of its document',
     (id) => {
       // Act
@@ -559,7 +560,7 @@ describe('registry', () => {
     expect(ruleNamed(id).metadata.resourceType).toBe(resourceType);
   });
 
-  it.each(DESIGN_RULE_IDS)('%s takes exemptTagKey', (id) => {
+  it.each(README_RULE_IDS)('%s takes exemptTagKey', (id) => {
     // Act
     const names = ruleNamed(id).metadata.parameters.map((p) => p.name);
 
