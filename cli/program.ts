@@ -100,7 +100,10 @@ const buildProgram = (
     .description(
       'Run the Lambda handler locally on a Config event; print what it sent.'
     )
-    .requiredOption('--rule <id>', 'rule id (the function environment RULE_ID)')
+    .requiredOption(
+      '--rule <id>',
+      'rule id (the function deployed for that rule)'
+    )
     .requiredOption(
       '--event <file>',
       'a Config invocation event (see examples/events/)'

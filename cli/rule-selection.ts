@@ -59,7 +59,8 @@ const readRuleParameters = async (file: string): Promise<RuleParameterFile> => {
 /**
  * Validates each selected rule's parameters before anything is loaded.
  *
- * @throws InvalidParameterError naming the rule and the parameter
+ * @throws InvalidParameterError naming the rule and the parameter, or the
+ *   unknown name and the parameter it is a typo of
  */
 const prepareRules = (
   selected: readonly Rule[],
@@ -67,5 +68,26 @@ const prepareRules = (
 ): PreparedRule[] =>
   selected.map((rule) => rule.prepare(parameters[rule.metadata.id]));
 
+/**
+ * One warning line per parameter name a rule ignores (neither its own, nor
+ * added by Config tooling, nor a near miss of either, which
+ * {@link prepareRules} refuses), for stderr: a name nothing reads is most
+ * likely a mistake, yet one a Config rule would run with.
+ */
+const ignoredParameterWarnings = (
+  prepared: readonly PreparedRule[]
+): string[] =>
+  prepared.flatMap((rule) =>
+    rule.ignoredParameters.map(
+      (name) =>
+        `vpce-guard: warning: ${rule.metadata.id}: unknown parameter ${name} ignored (its parameters: ${rule.metadata.parameters.map((spec) => spec.name).join(', ')})`
+    )
+  );
+
 export type { RuleParameterFile };
-export { prepareRules, readRuleParameters, selectRules };
+export {
+  ignoredParameterWarnings,
+  prepareRules,
+  readRuleParameters,
+  selectRules,
+};

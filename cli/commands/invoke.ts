@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { createRuleHandler } from '../../functions/config-rule/create-rule-handler.js';
+import { createSdkRuleClients } from '../../functions/config-rule/sdk-clients.js';
 import { readJsonFile } from '../../functions/shared/formats/json-file.js';
+import { createLogger } from '../../functions/shared/logger.js';
 import { findRule } from '../../rules/index.js';
 import { InputError } from '../../rules/model/errors.js';
 import { type CliIo, ExitCode } from '../io.js';
@@ -29,22 +32,32 @@ const lambdaContext = (ruleId: string): Context => ({
 });
 
 /**
- * `vpce-guard invoke --rule ID --event FILE`: runs the Lambda handler itself
- * (same module, same reporters), with the rule's function environment
- * (`RULE_ID`), on a Config event, and prints what it sent to Config and
- * Security Hub.
+ * `vpce-guard invoke --rule ID --event FILE`: runs the rule's Lambda
+ * handler, built by the same factory as the deployed one
+ * (functions/config-rule/create-rule-handler.ts) with the same reporters,
+ * on a Config event, and prints what it sent to Config and Security Hub.
+ * Its AWS clients take credentials, Region and endpoint from the standard
+ * SDK configuration; its log lines go to stderr, as stdout is the JSON it
+ * prints.
  */
 const invoke = async (options: InvokeOptions, io: CliIo): Promise<number> => {
-  if (!findRule(options.rule))
+  const rule = findRule(options.rule);
+  if (!rule)
     throw new InputError(
       `--rule: unknown rule ${JSON.stringify(options.rule)}`
     );
   const event = await readJsonFile(options.event);
-  // The handler reads its rule from the environment at import, as in Lambda.
-  process.env.RULE_ID = options.rule;
-  // Its stdout is the JSON printed here; the handler's log lines go to stderr.
-  process.env.VPCE_GUARD_LOG_TO_STDERR = '1';
-  const { handler } = await import('../../functions/config-rule/handler.js');
+  const clock = (): Date => new Date();
+  const handler = createRuleHandler({
+    rule,
+    clients: createSdkRuleClients({
+      region: undefined,
+      principal: 'your credentials',
+      clock,
+    }),
+    logger: createLogger('info', io.stderr),
+    clock,
+  });
   const result = await handler(event, lambdaContext(options.rule));
   const document = {
     trigger: result.trigger,

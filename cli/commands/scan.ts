@@ -22,6 +22,7 @@ import { renderJson } from '../report/json.js';
 import { hasFailures } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
 import {
+  ignoredParameterWarnings,
   prepareRules,
   readRuleParameters,
   selectRules,
@@ -218,6 +219,9 @@ const scan = async (options: ScanOptions, io: CliIo): Promise<number> => {
     ? await readRuleParameters(options.ruleParams)
     : {};
   const prepared = prepareRules(selected, parameters);
+  for (const warning of ignoredParameterWarnings(prepared)) {
+    io.stderr.write(`${warning}\n`);
+  }
   const { inventories, failed } = await loadInventories(options, io);
   for (const problem of failed) io.stderr.write(failureLine(problem));
   // Nothing loaded: nothing to report, only the reasons above.

@@ -26,7 +26,10 @@ import {
   putEvaluations,
   staleResourceIds,
 } from '../shared/report/config-reporter.js';
-import { importFindings } from '../shared/report/securityhub-reporter.js';
+import {
+  importFindings,
+  type UpdatedAtMemo,
+} from '../shared/report/securityhub-reporter.js';
 
 /** The clients every AWS call for one account-region goes through. */
 interface AccountClients {
@@ -52,7 +55,7 @@ interface RuleRunDependencies {
   readonly rule: Rule;
   readonly clientsFor: (target: AccountTarget) => Promise<AccountClients>;
   readonly logger: Logger;
-  /** Where `docs/runbooks/<rule-id>.md` is published, for finding links. */
+  /** Where the repository is published: findings link to `rules/<rule-id>/runbook.md` under it. */
   readonly runbookBaseUrl: string;
   /**
    * Set for the organization deployment: every event must name this member
@@ -63,6 +66,22 @@ interface RuleRunDependencies {
    * credentials.
    */
   readonly requiredExecutionRoleName?: string | undefined;
+  /** The current time: the findings' timestamps and the import's pacing. */
+  readonly clock: () => Date;
+  /**
+   * The UpdatedAt sent per finding Id, kept across the invocations of one
+   * container, so a re-import is never older than the last one.
+   */
+  readonly updatedAt: UpdatedAtMemo;
+  /**
+   * Told the parameter names of the event the rule ignores (neither its
+   * own nor added by Config tooling), right after they are validated; the
+   * rule handler warns once per name per container.
+   */
+  readonly onIgnoredParameters?: (
+    names: readonly string[],
+    logger: Logger
+  ) => void;
 }
 
 /** What one invocation evaluated and sent to Config. */
@@ -246,15 +265,16 @@ const reportToSecurityHub = async (
   event: ConfigRuleEvent,
   clients: AccountClients,
   scoped: Scoped,
-  runbookBaseUrl: string
+  dependencies: RuleRunDependencies
 ): Promise<BatchImportFindingsCommandInput[]> => {
   if (rule.parameters.securityHub === false) return [];
+  const { clock } = dependencies;
   const context = {
     partition: event.partition,
     region: event.region,
     accountId: event.accountId,
-    runbookBaseUrl,
-    now: new Date(),
+    runbookBaseUrl: dependencies.runbookBaseUrl,
+    now: clock(),
     inventory: scoped.inventory,
   };
   const findings = scoped.evaluations.map((e) =>
@@ -262,6 +282,8 @@ const reportToSecurityHub = async (
   );
   return importFindings(clients.securityHub, findings, {
     principal: clients.principal,
+    memo: dependencies.updatedAt,
+    now: () => clock().getTime(),
   });
 };
 
@@ -301,11 +323,13 @@ const memberRoleOf = (
 };
 
 /**
- * Runs one rule on one AWS Config invocation (DESIGN.md §5): parse the
- * event, validate the parameters before anything else, act in the member
- * account when `ExecutionRoleName` is set, evaluate, and report every
- * evaluation with PutEvaluations, then to Security Hub. Any failure is thrown, so Lambda retries
- * the event; nothing is ever reported COMPLIANT after a failed call.
+ * Runs one rule on one AWS Config invocation: parse the event, validate
+ * the parameters before anything else (a typo must not cost an AWS call),
+ * act in the member account when `ExecutionRoleName` is set, evaluate, and
+ * report every evaluation with PutEvaluations, then to Security Hub (whose
+ * findings must not get ahead of Config). Any failure is thrown, so Lambda
+ * retries the event; nothing is ever reported COMPLIANT after a failed
+ * call.
  *
  * @param rawEvent - the event exactly as Lambda receives it
  */
@@ -315,6 +339,12 @@ const runConfigRule = async (
 ): Promise<RuleRunResult> => {
   const event = parseConfigEvent(rawEvent);
   const rule = dependencies.rule.prepare(event.ruleParameters);
+  if (rule.ignoredParameters.length > 0) {
+    dependencies.onIgnoredParameters?.(
+      rule.ignoredParameters,
+      dependencies.logger
+    );
+  }
   const clients = await dependencies.clientsFor({
     accountId: event.accountId,
     region: event.region,
@@ -350,7 +380,7 @@ const runConfigRule = async (
     event,
     clients,
     scoped,
-    dependencies.runbookBaseUrl
+    dependencies
   );
   dependencies.logger.info(
     {

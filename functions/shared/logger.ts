@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * The base pino logger: JSON lines, errors under `err` with their stack.
@@ -6,10 +6,14 @@ import pino, { type Logger } from 'pino';
  * `region` and `ruleId`.
  *
  * @param level - pino level name; the handler passes `LOG_LEVEL`
- * @param toStderr - log to stderr (for `vpce-guard invoke`, whose stdout is
- *   the JSON it prints); Lambda collects stdout
+ * @param destination - where the lines go; stdout (which Lambda collects)
+ *   unless given, e.g. the CLI's stderr for `vpce-guard invoke`, whose
+ *   stdout is the JSON it prints
  */
-const createLogger = (level = 'info', toStderr = false): Logger =>
+const createLogger = (
+  level = 'info',
+  destination?: DestinationStream
+): Logger =>
   pino(
     {
       level,
@@ -17,7 +21,7 @@ const createLogger = (level = 'info', toStderr = false): Logger =>
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: { err: pino.stdSerializers.err },
     },
-    toStderr ? pino.destination(2) : undefined
+    destination
   );
 
 export type { Logger };

@@ -1,3 +1,5 @@
+import { editDistance } from './edit-distance.js';
+
 /**
  * One rule parameter: how to read it from Config's `InputParameters`, its
  * default, and the words used when a value is rejected.
@@ -21,6 +23,66 @@ interface ParameterSpec<T> {
 
 /** Rule parameters as Config delivers them: a JSON object, values mostly strings. */
 type RawParameters = Readonly<Record<string, unknown>>;
+
+/**
+ * Names that share a rule's `InputParameters` object without being rule
+ * parameters; every rule accepts them silently.
+ *
+ * AWS Config itself adds no name to `InputParameters`, for account,
+ * organization or conformance-pack rules alike: it passes the object it was
+ * given (the rest of the invocation context is in the event's own fields,
+ * `executionRoleArn`, `accountId`, `configRuleArn`). The names that arrive
+ * there besides the rule's own are the multi-account conventions of AWS's
+ * Rule Development Kit (rdklib's `ConfigRule` and `ClientFactory`, which
+ * organization rules are commonly built with and whose parameter names
+ * this project's organization stack follows):
+ *
+ * - `ExecutionRoleName`: the member-account role to act through, which
+ *   vpce-guard's organization deployment sets and the Lambda assumes
+ *   (functions/config-rule/run-config-rule.ts);
+ * - `ExecutionRoleRegion`: rdklib's Region for that role's STS call
+ *   (vpce-guard uses the event's Region);
+ * - `AssumeRoleMode`: rdklib's switch for acting through the role
+ *   (vpce-guard acts through it exactly when `ExecutionRoleName` is set).
+ */
+const CONFIG_ACCEPTED_PARAMETERS: readonly string[] = Object.freeze([
+  'ExecutionRoleName',
+  'ExecutionRoleRegion',
+  'AssumeRoleMode',
+]);
+
+/**
+ * How far a parameter name may be from a known one and still be a typo of
+ * it, in edits after case is ignored: two catch a dropped letter next to a
+ * swapped pair. The names a rule knows are at least six edits apart
+ * (test/unit/model/parameter-names.test.ts checks it), so a name is a near
+ * miss of one of them at most, and the suggestion is never a guess.
+ */
+const MAX_TYPO_EDITS = 2;
+
+/**
+ * The known name `name` is a typo of: one that differs from it only in
+ * case, or by at most {@link MAX_TYPO_EDITS} insertions, deletions,
+ * substitutions or adjacent transpositions once case is ignored; the
+ * nearest one when several are. `undefined` when `name` is known itself or
+ * near none.
+ */
+const nearMissOf = (
+  name: string,
+  known: readonly string[]
+): string | undefined => {
+  if (known.includes(name)) return undefined;
+  const folded = name.toLowerCase();
+  let nearest: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(folded, candidate.toLowerCase());
+    if (distance > MAX_TYPO_EDITS) continue;
+    if (nearest === undefined || distance < nearest.distance) {
+      nearest = { name: candidate, distance };
+    }
+  }
+  return nearest?.name;
+};
 
 // Config sends every value as a string; an empty string (or null, which some
 // infrastructure tools write for "unset") means "use the default".
@@ -180,9 +242,11 @@ const describeValue = (raw: unknown): string => {
 export type { ParameterSpec, RawParameters };
 export {
   booleanParameter,
+  CONFIG_ACCEPTED_PARAMETERS,
   describeValue,
   integerParameter,
   isUnset,
   listParameter,
+  nearMissOf,
   stringParameter,
 };

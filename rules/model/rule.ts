@@ -7,8 +7,10 @@ import { InvalidParameterError } from './errors.js';
 import { type Inventory, isOwned, type Tags } from './inventory.js';
 import {
   booleanParameter,
+  CONFIG_ACCEPTED_PARAMETERS,
   describeValue,
   isUnset,
+  nearMissOf,
   type ParameterSpec,
   type RawParameters,
   stringParameter,
@@ -121,6 +123,13 @@ interface PreparedRule {
   /** The parameter values in effect, defaults filled in. */
   readonly parameters: Readonly<Record<string, unknown>>;
   /**
+   * Names in the raw parameters that are neither the rule's, nor added by
+   * Config tooling ({@link CONFIG_ACCEPTED_PARAMETERS}), nor near enough to
+   * either to be a typo: ignored, in the order given. The caller reports
+   * them (rules/ does not log).
+   */
+  readonly ignoredParameters: readonly string[];
+  /**
    * Evaluates every resource of the rule's type the account owns, in a
    * stable order (by resource id). A resource the rule cannot decide is
    * NON_COMPLIANT `cannot evaluate: …`, never a thrown error.
@@ -137,11 +146,14 @@ interface PreparedRule {
 interface Rule {
   readonly metadata: RuleMetadata;
   /**
-   * Validates Config `InputParameters`. Unknown names are ignored:
-   * organization rules carry `ExecutionRoleName` and others in the same
-   * object.
+   * Validates Config `InputParameters`. A name that is a near miss of one of
+   * the rule's parameters (or of a name Config tooling adds) is an error:
+   * `minAZs` must not run silently with the default `minAzs`. The names
+   * Config tooling adds (`ExecutionRoleName`…) are accepted silently; any
+   * other name is ignored and listed in `ignoredParameters`.
    *
-   * @throws InvalidParameterError naming the parameter and what was expected
+   * @throws InvalidParameterError naming the parameter and what was
+   *   expected, or the unknown name and the parameter it is a typo of
    */
   readonly prepare: (raw?: unknown) => PreparedRule;
 }
@@ -227,6 +239,34 @@ const readParameter = <T>(
   return parsed;
 };
 
+/**
+ * The names of `raw` the rule will ignore, after refusing every name that
+ * looks like a typo of a name it knows.
+ *
+ * @throws InvalidParameterError for a near miss, naming the rule, the name
+ *   given and the one meant
+ */
+const unknownParameterNames = (
+  ruleId: string,
+  raw: RawParameters,
+  ruleNames: readonly string[]
+): string[] => {
+  const known = [...ruleNames, ...CONFIG_ACCEPTED_PARAMETERS];
+  const ignored: string[] = [];
+  for (const name of Object.keys(raw)) {
+    if (known.includes(name)) continue;
+    const meant = nearMissOf(name, known);
+    if (meant !== undefined) {
+      throw new InvalidParameterError(
+        name,
+        `${ruleId}: unknown parameter ${name} — did you mean ${meant}?`
+      );
+    }
+    ignored.push(name);
+  }
+  return ignored;
+};
+
 const asRawParameters = (ruleId: string, raw: unknown): RawParameters => {
   if (raw === undefined || raw === null) return {};
   if (typeof raw === 'object' && !Array.isArray(raw))
@@ -275,6 +315,11 @@ const defineRule = <
   const ruleId = metadata.id;
   const prepare = (raw?: unknown): PreparedRule => {
     const input = asRawParameters(ruleId, raw);
+    const ignoredParameters = unknownParameterNames(
+      ruleId,
+      input,
+      metadata.parameters.map((spec) => spec.name)
+    );
     const values = Object.fromEntries(
       Object.entries(specs).map(([key, spec]) => [
         key,
@@ -326,7 +371,13 @@ const defineRule = <
           resourceId: resource.id,
           ownerId: resource.ownerId ?? '',
         }));
-    return { metadata, parameters: values, evaluate, notOwned };
+    return {
+      metadata,
+      parameters: values,
+      ignoredParameters,
+      evaluate,
+      notOwned,
+    };
   };
   return { metadata, prepare };
 };

@@ -47,6 +47,7 @@ import {
   ReportRejectedError,
 } from '../../functions/shared/errors.js';
 import { createLogger } from '../../functions/shared/logger.js';
+import { UpdatedAtMemo } from '../../functions/shared/report/securityhub-reporter.js';
 import { ruleNamed } from '../helpers/factories.js';
 import {
   actionHeader,
@@ -199,11 +200,14 @@ const runEach = async <T>(
 /**
  * Runs one case with fresh clients (a fresh container: its own retry
  * quota and rate limiter), faults injected when an injector is given.
+ * `updatedAt` is the container's Security Hub memo: a re-delivery to the
+ * same container passes the first delivery's.
  */
 const runCase = async (
   testCase: Case,
   injector?: FaultInjector,
-  overrides: { maxAttempts?: number } = {}
+  overrides: { maxAttempts?: number } = {},
+  updatedAt = new UpdatedAtMemo()
 ): Promise<RuleRunResult> => {
   const config = testClientConfig(overrides);
   const ec2 = new EC2Client(config);
@@ -224,6 +228,8 @@ const runCase = async (
       clientsFor: async () => clients,
       logger: silent,
       runbookBaseUrl: 'https://runbooks.example.test',
+      clock: () => new Date(),
+      updatedAt,
     });
   } finally {
     ec2.destroy();
@@ -551,9 +557,10 @@ describe('the Lambda flow under injected faults', () => {
           (c) => c.ruleId === ruleId && c.trigger === trigger
         ) as Case;
 
-        // Act: Lambda delivers the event twice
-        const first = await runCase(testCase);
-        const second = await runCase(testCase);
+        // Act: Lambda delivers the event twice to the same container
+        const container = new UpdatedAtMemo();
+        const first = await runCase(testCase, undefined, {}, container);
+        const second = await runCase(testCase, undefined, {}, container);
 
         // Assert
         expect(reported(second)).toEqual(reported(first));

@@ -23,6 +23,7 @@ import {
 } from '../../functions/shared/aws/call-counter.js';
 import { loadSnapshotFromEc2 } from '../../functions/shared/aws/ec2-inventory.js';
 import { createLogger } from '../../functions/shared/logger.js';
+import { UpdatedAtMemo } from '../../functions/shared/report/securityhub-reporter.js';
 import { runCli, writeTemp } from '../helpers/cli.js';
 import { ruleNamed } from '../helpers/factories.js';
 import {
@@ -265,6 +266,8 @@ describe('live scans against moto', () => {
         clientsFor: async () => motoClients(sent),
         logger: createLogger('silent'),
         runbookBaseUrl: 'https://runbooks.example.test',
+        clock: () => new Date(),
+        updatedAt: new UpdatedAtMemo(),
       });
 
       // Assert
@@ -293,6 +296,8 @@ describe('live scans against moto', () => {
         clientsFor: async () => motoClients(sent),
         logger: createLogger('silent'),
         runbookBaseUrl: 'https://runbooks.example.test',
+        clock: () => new Date(),
+        updatedAt: new UpdatedAtMemo(),
       }
     );
 
@@ -346,6 +351,47 @@ describe('live scans against moto', () => {
     );
   });
 
+  it('runs two rules through vpce-guard invoke in one process, each reporting its own resources', async () => {
+    // Arrange
+    const example = readFileSync('examples/events/periodic.json', 'utf8');
+    const eventFile = writeTemp(
+      'periodic.json',
+      example.replaceAll('111122223333', ACCOUNT)
+    );
+    const invoke = async (ruleId: string) => {
+      const result = await runCli(
+        'invoke',
+        '--rule',
+        ruleId,
+        '--event',
+        eventFile
+      );
+      const document = JSON.parse(result.stdout) as {
+        config: PutEvaluationsCommandInput[];
+      };
+      return document.config.flatMap((batch) => batch.Evaluations ?? []);
+    };
+
+    // Act
+    const endpoints = await invoke('interface-endpoint-https-ingress');
+    const subnets = await invoke('private-subnet-gateway-endpoints');
+
+    // Assert
+    expect(new Set(endpoints.map((e) => e.ComplianceResourceType))).toEqual(
+      new Set(['AWS::EC2::VPCEndpoint'])
+    );
+    expect(new Set(subnets.map((e) => e.ComplianceResourceType))).toEqual(
+      new Set(['AWS::EC2::Subnet'])
+    );
+    const legacySubnets = [
+      ...landscape.vpc('legacy').publicSubnets,
+      ...landscape.vpc('legacy').privateSubnets,
+    ].map((s) => s.subnetId);
+    expect(subnets.map((e) => e.ComplianceResourceId)).toEqual(
+      expect.arrayContaining(legacySubnets)
+    );
+  });
+
   it('reports a deleted endpoint NOT_APPLICABLE', async () => {
     // Arrange
     const sent: PutEvaluationsCommandInput[] = [];
@@ -363,6 +409,8 @@ describe('live scans against moto', () => {
         clientsFor: async () => motoClients(sent),
         logger: createLogger('silent'),
         runbookBaseUrl: 'https://runbooks.example.test',
+        clock: () => new Date(),
+        updatedAt: new UpdatedAtMemo(),
       }
     );
 

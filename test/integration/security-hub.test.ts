@@ -16,6 +16,7 @@ import {
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { runConfigRule } from '../../functions/config-rule/run-config-rule.js';
 import { createLogger } from '../../functions/shared/logger.js';
+import { UpdatedAtMemo } from '../../functions/shared/report/securityhub-reporter.js';
 import { ruleNamed } from '../helpers/factories.js';
 import { buildLandscape, type Landscape } from './helpers/landscape.js';
 import { resetMoto } from './helpers/moto.js';
@@ -41,12 +42,16 @@ const periodicEvent = () => ({
 });
 
 const securityHub = new SecurityHubClient({});
+// One container runs every event of this file.
+const updatedAt = new UpdatedAtMemo();
 
 const runRule = async () => {
   return runConfigRule(periodicEvent(), {
     rule: ruleNamed(RULE),
     logger: createLogger('silent'),
     runbookBaseUrl: 'https://runbooks.example.test',
+    clock: () => new Date(),
+    updatedAt,
     clientsFor: async () => ({
       ec2: new EC2Client({}),
       config: new ConfigServiceClient({}),

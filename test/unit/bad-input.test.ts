@@ -49,6 +49,7 @@ import {
 } from '../../functions/config-rule/run-config-rule.js';
 import type { AccountRegionSnapshot } from '../../functions/shared/formats/snapshot-schema.js';
 import { createLogger } from '../../functions/shared/logger.js';
+import { UpdatedAtMemo } from '../../functions/shared/report/securityhub-reporter.js';
 import { VpceGuardError } from '../../rules/model/errors.js';
 import { runCli, writeTemp } from '../helpers/cli.js';
 import { serveSnapshot } from '../helpers/ec2-mock.js';
@@ -128,10 +129,6 @@ const casesVia = (entry: 'scan' | 'invoke' | 'lambda') =>
     .filter((c) => c[entry] !== undefined)
     .map((c) => [c.file, c] as const);
 
-// `invoke` imports the real handler, whose logger would print every
-// rejected event with its stack on the test run's own stderr.
-process.env.LOG_LEVEL = 'silent';
-
 const ec2 = mockClient(EC2Client);
 const config = mockClient(ConfigServiceClient);
 const securityHub = mockClient(SecurityHubClient);
@@ -168,6 +165,8 @@ const dependencies = (ruleId: string) => ({
   rule: ruleNamed(ruleId),
   logger: createLogger('silent'),
   runbookBaseUrl: 'https://runbooks.example.test',
+  clock: () => new Date('2025-03-15T01:00:00.000Z'),
+  updatedAt: new UpdatedAtMemo(),
   clientsFor: async (target: AccountTarget): Promise<AccountClients> => ({
     ec2: new EC2Client({ region: target.region }),
     config: new ConfigServiceClient({ region: target.region }),
@@ -187,6 +186,22 @@ const lambdaRun = (c: BadInput): { event: unknown; ruleId: string } => {
   if (c.input === 'event') return { event: readFixture(c.file), ruleId };
   serveSnapshot(ec2, readFixture(c.file) as AccountRegionSnapshot);
   return { event: periodicEvent(ruleId), ruleId };
+};
+
+/**
+ * The stderr of `invoke`: its one-line reasons (`vpce-guard: …`) and the
+ * handler's JSON log lines.
+ */
+const splitStderr = (
+  stderr: string
+): { reasons: string[]; logged: Record<string, unknown>[] } => {
+  const lines = stderr.split('\n').filter((line) => line !== '');
+  return {
+    reasons: lines.filter((line) => !line.startsWith('{')),
+    logged: lines
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
 };
 
 /** Code points that are half a surrogate pair: not valid Unicode. */
@@ -244,17 +259,6 @@ describe('the bad-input corpus', () => {
       [c.scan, c.invoke, c.lambda].filter((m) => m !== undefined)
     );
     expect(messages.filter((m) => !/^[^\r\n]+$/u.test(m))).toEqual([]);
-  });
-
-  it('keeps every invoke case on one rule', () => {
-    // The handler reads RULE_ID once, when its module loads (as in Lambda),
-    // so in-process runs of invoke all get the rule of the first one.
-    const rulesOfInvokeCases = new Set(
-      manifest.cases.filter((c) => c.invoke).map((c) => c.rule)
-    );
-
-    // Assert
-    expect(rulesOfInvokeCases.size).toBe(1);
   });
 });
 
@@ -447,12 +451,23 @@ describe('vpce-guard invoke on bad input', () => {
         fixture(c.file)
       );
 
-      // Assert
-      expect(result).toEqual({
-        status: 2,
-        stdout: '',
-        stderr: `${c.invoke}\n`,
-      });
+      // Assert: the reason, and the handler's log line of the failure
+      // unless the file was no event to give it (no Lambda case then)
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+      const { reasons, logged } = splitStderr(result.stderr);
+      expect(reasons).toEqual([c.invoke]);
+      expect(logged).toEqual(
+        c.lambda === undefined
+          ? []
+          : [
+              expect.objectContaining({
+                level: 50,
+                msg: 'invocation failed',
+                ruleId: c.rule,
+              }),
+            ]
+      );
       expect(awsCalls()).toEqual([]);
     }
   );

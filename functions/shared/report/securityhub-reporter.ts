@@ -39,6 +39,11 @@ class SecurityHubNotEnabledError extends AwsCallError {
 interface ImportOptions {
   /** The role making the call, named in AccessDenied errors. */
   readonly principal: string;
+  /**
+   * The UpdatedAt already sent per Id: the same memo for every import that
+   * may repeat an Id (one per Lambda container).
+   */
+  readonly memo: UpdatedAtMemo;
   /** Milliseconds since the epoch; `Date.now` unless a test injects one. */
   readonly now?: () => number;
   /** Waits `ms` milliseconds; `setTimeout` unless a test injects one. */
@@ -65,38 +70,41 @@ const DEFAULT_CALLS_PER_SECOND = 10;
 const MEMO_PRUNE_SIZE = 10_000;
 
 /**
- * Last UpdatedAt (ms) sent for each finding Id by this process. Lives as
- * long as the Lambda container, which imports the same findings repeatedly:
- * Security Hub silently ignores an update whose UpdatedAt is not after the
- * stored one.
+ * The last UpdatedAt (ms) sent for each finding Id. Security Hub silently
+ * ignores an update whose UpdatedAt is not after the stored one, and a
+ * Lambda container imports the same findings again and again (a
+ * re-delivered event, the next periodic run), at times within one
+ * millisecond. Whoever owns the container's state keeps one memo and passes
+ * it to every import (the rule handler keeps it in its closure:
+ * functions/config-rule/create-rule-handler.ts).
  */
-const lastUpdatedMs = new Map<string, number>();
+class UpdatedAtMemo {
+  private readonly lastMs = new Map<string, number>();
 
-const pruneMemo = (now: number): void => {
-  if (lastUpdatedMs.size <= MEMO_PRUNE_SIZE) return;
-  for (const [id, last] of lastUpdatedMs) {
-    // max(now, last + 1) is `now` for these: the entry no longer matters.
-    if (last < now) lastUpdatedMs.delete(id);
+  /**
+   * A copy of `finding` with UpdatedAt = max(now, last sent + 1 ms,
+   * CreatedAt), recorded as the last one sent for its Id.
+   */
+  public stamp(finding: AwsSecurityFinding, now: number): AwsSecurityFinding {
+    const id = finding.Id ?? '';
+    const last = this.lastMs.get(id);
+    const created = Date.parse(finding.CreatedAt ?? '');
+    let updated = now;
+    if (last !== undefined) updated = Math.max(updated, last + 1);
+    if (!Number.isNaN(created)) updated = Math.max(updated, created);
+    this.lastMs.set(id, updated);
+    return { ...finding, UpdatedAt: new Date(updated).toISOString() };
   }
-};
 
-/**
- * A copy of `finding` with UpdatedAt = max(now, last sent + 1 ms,
- * CreatedAt), recorded in the memo.
- */
-const stamp = (
-  finding: AwsSecurityFinding,
-  now: number
-): AwsSecurityFinding => {
-  const id = finding.Id ?? '';
-  const last = lastUpdatedMs.get(id);
-  const created = Date.parse(finding.CreatedAt ?? '');
-  let updated = now;
-  if (last !== undefined) updated = Math.max(updated, last + 1);
-  if (!Number.isNaN(created)) updated = Math.max(updated, created);
-  lastUpdatedMs.set(id, updated);
-  return { ...finding, UpdatedAt: new Date(updated).toISOString() };
-};
+  /** Keeps the memo small in a long-lived container. */
+  public prune(now: number): void {
+    if (this.lastMs.size <= MEMO_PRUNE_SIZE) return;
+    for (const [id, last] of this.lastMs) {
+      // max(now, last + 1) is `now` for these: the entry no longer matters.
+      if (last < now) this.lastMs.delete(id);
+    }
+  }
+}
 
 const byteLength = (finding: AwsSecurityFinding): number =>
   Buffer.byteLength(JSON.stringify(finding));
@@ -132,8 +140,8 @@ const describeFailure = (failure: ImportFindingsError): string =>
  * sequential calls of at most 100 findings and about 5.5 MB of JSON each,
  * started no faster than `maxCallsPerSecond`. No findings, no call.
  *
- * Each finding is sent with UpdatedAt = max(now, the last UpdatedAt this
- * process sent for its Id + 1 ms, its CreatedAt), so that a re-import in the
+ * Each finding is sent with UpdatedAt = max(now, the last UpdatedAt
+ * `options.memo` holds for its Id + 1 ms, its CreatedAt), so that a re-import in the
  * same millisecond is not ignored and a new finding has UpdatedAt =
  * CreatedAt. The rest of the finding (the original CreatedAt included) is
  * sent as given.
@@ -169,11 +177,14 @@ const importFindings = async (
       if (wait > 0) await sleep(wait);
     }
     const now = clock();
-    pruneMemo(now);
+    options.memo.prune(now);
     const batch: AwsSecurityFinding[] = [];
     let bytes = ENVELOPE_BYTES;
     while (next < findings.length && batch.length < BATCH_SIZE) {
-      const finding = stamp(findings[next] as AwsSecurityFinding, now);
+      const finding = options.memo.stamp(
+        findings[next] as AwsSecurityFinding,
+        now
+      );
       const size = byteLength(finding) + (batch.length > 0 ? 1 : 0);
       // An oversized finding goes alone; Security Hub rejects it by Id.
       if (batch.length > 0 && bytes + size > MAX_BATCH_BYTES) break;
@@ -224,4 +235,4 @@ const send = (
 ) => client.send(new BatchImportFindingsCommand(input));
 
 export type { ImportOptions };
-export { importFindings, SecurityHubNotEnabledError };
+export { importFindings, SecurityHubNotEnabledError, UpdatedAtMemo };

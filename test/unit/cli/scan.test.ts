@@ -376,6 +376,92 @@ describe('vpce-guard scan', () => {
   );
 });
 
+describe('vpce-guard scan --rule-params names', () => {
+  it('warns once on stderr per parameter name a rule ignores, and still scans', async () => {
+    // Arrange
+    const params = writeTemp('params.json', {
+      'interface-endpoint-multi-az': {
+        minAzs: '2',
+        colour: 'blue',
+        zones: '3',
+        ExecutionRoleName: 'VpceGuardMember',
+      },
+      'endpoint-policy-restrictive': { trustedPrincipals: 'o-a1b2c3d4e5' },
+    });
+
+    // Act
+    const result = await runCli(
+      'scan',
+      '--snapshot',
+      MINIMAL,
+      '--rule-params',
+      params,
+      '--format',
+      'json'
+    );
+
+    // Assert: registry order, then the order of the file
+    expect(result.status).toBe(0);
+    expect(result.stderr.split('\n').filter((l) => l !== '')).toEqual([
+      'vpce-guard: warning: interface-endpoint-multi-az: unknown parameter colour ignored (its parameters: minAzs, securityHub, exemptTagKey)',
+      'vpce-guard: warning: interface-endpoint-multi-az: unknown parameter zones ignored (its parameters: minAzs, securityHub, exemptTagKey)',
+      'vpce-guard: warning: endpoint-policy-restrictive: unknown parameter trustedPrincipals ignored (its parameters: trustedOrgIds, trustedAccountIds, securityHub, exemptTagKey)',
+    ]);
+    expect(JSON.parse(result.stdout).evaluations.length).toBeGreaterThan(0);
+  });
+
+  it('warns about nothing for the names Config tooling adds', async () => {
+    // Arrange
+    const params = writeTemp('params.json', {
+      'interface-endpoint-multi-az': {
+        ExecutionRoleName: 'VpceGuardMember',
+        ExecutionRoleRegion: 'us-east-1',
+        AssumeRoleMode: 'true',
+      },
+    });
+
+    // Act
+    const result = await runCli(
+      'scan',
+      '--snapshot',
+      MINIMAL,
+      '--rule-params',
+      params,
+      '--format',
+      'json'
+    );
+
+    // Assert
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+
+  it.each([
+    ['interface-endpoint-multi-az', 'minAZs', 'minAzs'],
+    ['private-subnet-gateway-endpoints', 'servcies', 'services'],
+    ['endpoint-policy-restrictive', 'trustedOrgId', 'trustedOrgIds'],
+  ])('exits 2 on the %s typo %s, naming %s', async (ruleId, given, meant) => {
+    // Arrange
+    const params = writeTemp('params.json', { [ruleId]: { [given]: '3' } });
+
+    // Act
+    const result = await runCli(
+      'scan',
+      '--snapshot',
+      MINIMAL,
+      '--rule-params',
+      params
+    );
+
+    // Assert
+    expect(result).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: `vpce-guard: ${ruleId}: unknown parameter ${given} — did you mean ${meant}?\n`,
+    });
+  });
+});
+
 describe('vpce-guard rules', () => {
   it('lists every rule with its parameters and defaults', async () => {
     // Act

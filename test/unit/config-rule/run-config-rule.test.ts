@@ -23,6 +23,7 @@ import {
   ReportRejectedError,
 } from '../../../functions/shared/errors.js';
 import { createLogger } from '../../../functions/shared/logger.js';
+import { UpdatedAtMemo } from '../../../functions/shared/report/securityhub-reporter.js';
 import { InvalidParameterError } from '../../../rules/model/errors.js';
 import { serveSnapshot } from '../../helpers/ec2-mock.js';
 import {
@@ -42,6 +43,8 @@ const securityHub = mockClient(SecurityHubClient);
 const silent = createLogger('silent');
 const RULE_ARN =
   'arn:aws:config:us-east-1:111122223333:config-rule/config-rule-abc123';
+/** The injected clock: an hour after the events' notification time. */
+const NOW = new Date('2026-11-23T11:00:00.000Z');
 
 /** One VPC: a NAT-only private subnet, and an open single-AZ ssm endpoint. */
 const landscape = () =>
@@ -119,6 +122,8 @@ const dependencies = (
   rule: ruleNamed(ruleId),
   logger: silent,
   runbookBaseUrl: 'https://runbooks.example.test',
+  clock: () => NOW,
+  updatedAt: new UpdatedAtMemo(),
   clientsFor: async (target: AccountTarget): Promise<AccountClients> => {
     recorded.targets.push(target);
     return {

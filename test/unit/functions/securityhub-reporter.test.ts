@@ -12,6 +12,7 @@ import {
 import {
   importFindings,
   SecurityHubNotEnabledError,
+  UpdatedAtMemo,
 } from '../../../functions/shared/report/securityhub-reporter.js';
 
 const ACCOUNT = '111122223333';
@@ -24,10 +25,6 @@ const NOW = Date.parse('2025-03-14T10:00:00.000Z');
 const securityHubMock = mockClient(SecurityHubClient);
 const client = new SecurityHubClient({ region: REGION });
 
-/**
- * The UpdatedAt memo lives as long as the module, so every test uses its
- * own finding Ids.
- */
 const finding = (
   id: string,
   overrides: Partial<AwsSecurityFinding> = {}
@@ -65,10 +62,14 @@ const sentInputs = () =>
     .commandCalls(BatchImportFindingsCommand)
     .map((call) => call.args[0].input);
 
-/** A clock that only `sleep` moves. */
+/**
+ * A clock that only `sleep` moves, and the UpdatedAt memo of a fresh
+ * container.
+ */
 const fakeTime = (start = NOW) => {
   let time = start;
   return {
+    memo: new UpdatedAtMemo(),
     now: () => time,
     sleep: async (ms: number) => {
       time += ms;
@@ -206,6 +207,30 @@ describe('importFindings', () => {
     expect(firstAt).toBe(NOW);
     expect(secondAt).toBe(NOW + 1);
     expect(second?.Findings?.[0]?.CreatedAt).toBe(CREATED_AT);
+  });
+
+  it('keeps no UpdatedAt between two memos (two containers)', async () => {
+    // Arrange
+    succeed();
+    const { now, sleep } = fakeTime();
+
+    // Act
+    const [first] = await importFindings(client, [finding('apart')], {
+      principal: PRINCIPAL,
+      memo: new UpdatedAtMemo(),
+      now,
+      sleep,
+    });
+    const [second] = await importFindings(client, [finding('apart')], {
+      principal: PRINCIPAL,
+      memo: new UpdatedAtMemo(),
+      now,
+      sleep,
+    });
+
+    // Assert: the second container knows nothing of the first one's import
+    expect(first?.Findings?.[0]?.UpdatedAt).toBe(new Date(NOW).toISOString());
+    expect(second?.Findings?.[0]?.UpdatedAt).toBe(new Date(NOW).toISOString());
   });
 
   it('increases UpdatedAt for an Id repeated within one call', async () => {
@@ -367,7 +392,10 @@ describe('importFindings', () => {
 
   it('makes no call for zero findings', async () => {
     // Act
-    const sent = await importFindings(client, [], { principal: PRINCIPAL });
+    const sent = await importFindings(client, [], {
+      principal: PRINCIPAL,
+      memo: new UpdatedAtMemo(),
+    });
 
     // Assert
     expect(sent).toEqual([]);

@@ -1,0 +1,73 @@
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import {
+  type SdkClientConfig,
+  sdkClientConfig,
+} from '../shared/aws/client-config.js';
+import { assumedRoleCredentials } from '../shared/aws/credentials.js';
+import type { RuleHandlerClients } from './create-rule-handler.js';
+import type { AccountClients } from './run-config-rule.js';
+
+/** Where the rule handler's clients take their Region and identity from. */
+interface SdkRuleClientsOptions {
+  /**
+   * The Region of the function's own clients and of STS; `undefined`
+   * leaves it to the SDK's standard configuration (`AWS_REGION`).
+   */
+  readonly region: string | undefined;
+  /** Who the own clients act as, named in AccessDenied messages. */
+  readonly principal: string;
+  /** The current time, against which assumed credentials expire. */
+  readonly clock: () => Date;
+}
+
+/**
+ * The AWS SDK clients of a rule handler, with the settings of
+ * functions/shared/aws/client-config.ts (adaptive retries, socket
+ * timeouts). The function's own clients are created here, at once; a
+ * member role's clients when the handler first needs them, with
+ * credentials from `sts:AssumeRole` through the Regional STS endpoint,
+ * refreshed before they expire. The Lambda entry point calls this once per
+ * container (functions/config-rule/handler.ts), `vpce-guard invoke` once
+ * per command.
+ */
+const createSdkRuleClients = (
+  options: SdkRuleClientsOptions
+): RuleHandlerClients => {
+  const base = sdkClientConfig(options.region);
+  const sts = new STSClient(base);
+  const accountClients = (
+    config: SdkClientConfig & {
+      readonly credentials?: AwsCredentialIdentityProvider;
+    },
+    principal: string
+  ): AccountClients => ({
+    ec2: new EC2Client(config),
+    config: new ConfigServiceClient(config),
+    securityHub: new SecurityHubClient(config),
+    principal,
+  });
+  return {
+    own: accountClients(base, options.principal),
+    forMemberRole: ({ roleArn, region, sessionName }) =>
+      accountClients(
+        {
+          ...sdkClientConfig(region),
+          credentials: assumedRoleCredentials(
+            sts,
+            roleArn,
+            sessionName,
+            options.principal,
+            () => options.clock().getTime()
+          ),
+        },
+        roleArn
+      ),
+  };
+};
+
+export type { SdkRuleClientsOptions };
+export { createSdkRuleClients };
