@@ -1,8 +1,8 @@
 /**
  * The live-load part of `npm run bench`: a landscape is recreated in moto,
- * loaded with `loadSnapshotFromEc2` through a call-counting client, and the
- * calls are set against the minimum for what moto holds
- * (bench/minimum-calls.ts).
+ * loaded for every rule of the registry (`loadAccountRegion`, as `scan
+ * --region` does) through call-counting clients, and the calls are set
+ * against the minimum for what moto holds (bench/minimum-calls.ts).
  */
 import {
   DescribePrefixListsCommand,
@@ -15,10 +15,17 @@ import {
   paginateDescribeVpcs,
 } from '@aws-sdk/client-ec2';
 import {
+  ListHostedZonesByVPCCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
+import { loadAccountRegion } from '../functions/shared/aws/account-inventory.js';
+import {
   CallCounter,
   countCalls,
 } from '../functions/shared/aws/call-counter.js';
-import { loadSnapshotFromEc2 } from '../functions/shared/aws/ec2-inventory.js';
+import { rules } from '../rules/index.js';
+import type { Inventory } from '../rules/model/inventory.js';
+import type { PreparedRule } from '../rules/model/rule.js';
 import type { Landscape } from './landscape.js';
 import {
   AWS_PAGE_SIZES,
@@ -43,12 +50,49 @@ interface LiveLoadResult {
   readonly ratio: number;
 }
 
+const motoConfig = (moto: MotoServer) => ({
+  endpoint: moto.endpoint,
+  region: REGION,
+  credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+});
+
 const ec2Client = (moto: MotoServer): EC2Client =>
-  new EC2Client({
-    endpoint: moto.endpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
+  new EC2Client(motoConfig(moto));
+
+const route53Client = (moto: MotoServer): Route53Client =>
+  new Route53Client(motoConfig(moto));
+
+/**
+ * The private hosted zones of each VPC the rules ask about, counted with
+ * the bench's own queries (all pages, no `MaxItems`).
+ */
+const hostedZonesPerAskedVpc = async (
+  route53: Route53Client,
+  prepared: readonly PreparedRule[],
+  inventory: Inventory
+): Promise<number[]> => {
+  const asked = [
+    ...new Set(prepared.flatMap((rule) => rule.hostedZoneVpcs(inventory))),
+  ];
+  return Promise.all(
+    asked.map(async (vpcId) => {
+      let zones = 0;
+      let nextToken: string | undefined;
+      do {
+        const page = await route53.send(
+          new ListHostedZonesByVPCCommand({
+            VPCId: vpcId,
+            VPCRegion: REGION,
+            NextToken: nextToken,
+          })
+        );
+        zones += page.HostedZoneSummaries?.length ?? 0;
+        nextToken = page.NextToken;
+      } while (nextToken);
+      return zones;
+    })
+  );
+};
 
 /** All items of a paginated call, asked without `MaxResults`. */
 const count = async <P>(
@@ -65,7 +109,9 @@ const count = async <P>(
  * queries (not the loader's), so a loader that drops items cannot lower
  * its own minimum.
  */
-const takeCensus = async (ec2: EC2Client): Promise<LoadCensus> => {
+const takeCensus = async (
+  ec2: EC2Client
+): Promise<Omit<LoadCensus, 'hostedZonesPerAskedVpc'>> => {
   const client = { client: ec2 };
   const vpcIds = new Set<string>();
   for await (const page of paginateDescribeVpcs(client, {})) {
@@ -180,7 +226,7 @@ const watchPageSizes = (ec2: EC2Client, pageSizeMisses: string[]): void => {
 
 /** `EC2:DescribeVpcsCommand` → `DescribeVpcs`. */
 const operationOf = (counted: string): string =>
-  counted.replace(/^EC2:/, '').replace(/Command$/, '');
+  counted.replace(/^\w+:/, '').replace(/Command$/, '');
 
 /**
  * Resets moto, recreates `landscape` in it and loads it once through a
@@ -200,18 +246,30 @@ const measureLiveLoad = async (
   console.error(
     `bench: populated moto with ${name} in ${populateSeconds.toFixed(1)} s`
   );
-  const census = await takeCensus(ec2Client(moto));
+  const ec2Census = await takeCensus(ec2Client(moto));
 
   const counter = new CallCounter();
   const pageSizeMisses: string[] = [];
   const ec2 = ec2Client(moto);
+  const route53 = route53Client(moto);
   countCalls(ec2, counter);
+  countCalls(route53, counter);
   watchPageSizes(ec2, pageSizeMisses);
-  await loadSnapshotFromEc2(
-    ec2,
+  const prepared = rules.map((rule) => rule.prepare({}));
+  const { inventory } = await loadAccountRegion(
+    { ec2, route53, principal: 'moto' },
     { accountId: ACCOUNT, region: REGION, partition: 'aws' },
-    'moto'
+    prepared,
+    name
   );
+  const census: LoadCensus = {
+    ...ec2Census,
+    hostedZonesPerAskedVpc: await hostedZonesPerAskedVpc(
+      route53Client(moto),
+      prepared,
+      inventory
+    ),
+  };
   if (pageSizeMisses.length > 0) {
     throw new Error(
       `the loader does not ask for the largest page: ${[...new Set(pageSizeMisses)].join('; ')}`

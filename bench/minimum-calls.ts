@@ -1,5 +1,5 @@
 /**
- * The fewest EC2 calls that can load one account-region (README "Performance"),
+ * The fewest AWS calls that can load one account-region (README "Performance"),
  * from what the server holds and how large a page it returns:
  *
  *   minimum = Σ over DescribeVpcs, DescribeSubnets, DescribeRouteTables,
@@ -11,6 +11,8 @@
  *           + Σ over prefix lists returned without `Cidrs` (moto only) of
  *               max(1, ⌈e / p⌉) GetManagedPrefixListEntries
  *           + 2 DescribeVpcAttribute per VPC with an interface endpoint
+ *           + Σ over the VPCs the rules ask about (their `hostedZoneVpcs`)
+ *               of max(1, ⌈z / 100⌉) ListHostedZonesByVPC (Route 53)
  *
  * where n, d, g, e are the items the server holds for that call and p is
  * the page size it returns when asked for the largest page: the API
@@ -30,10 +32,17 @@ type Ec2Operation =
   | 'DescribeVpcEndpointServices'
   | 'DescribeSecurityGroups'
   | 'GetManagedPrefixListEntries'
-  | 'DescribeVpcAttribute';
+  | 'DescribeVpcAttribute'
+  | 'ListHostedZonesByVPC';
 
-/** The paginated ones. */
-type PagedOperation = Exclude<Ec2Operation, 'DescribeVpcAttribute'>;
+/** The paginated EC2 ones. */
+type PagedOperation = Exclude<
+  Ec2Operation,
+  'DescribeVpcAttribute' | 'ListHostedZonesByVPC'
+>;
+
+/** ListHostedZonesByVPC's largest page (`MaxItems`), on AWS and in moto. */
+const HOSTED_ZONES_PAGE = 100;
 
 /** Items per page a server returns when asked for the largest page. */
 type PageSizes = Readonly<Record<PagedOperation, number>>;
@@ -56,6 +65,8 @@ interface LoadCensus {
   readonly endpointGroupIds: number;
   /** VPCs with at least one interface endpoint. */
   readonly vpcsWithInterfaceEndpoints: number;
+  /** Private hosted zones of each VPC the rules ask about. */
+  readonly hostedZonesPerAskedVpc: readonly number[];
 }
 
 /**
@@ -150,6 +161,10 @@ const minimumCalls = (
       0
     ),
     DescribeVpcAttribute: 2 * census.vpcsWithInterfaceEndpoints,
+    ListHostedZonesByVPC: census.hostedZonesPerAskedVpc.reduce(
+      (sum, zones) => sum + pages(zones, HOSTED_ZONES_PAGE),
+      0
+    ),
   };
   const total = Object.values(byOperation).reduce((a, b) => a + b, 0);
   return { total, byOperation };

@@ -1,14 +1,18 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  type LoadedAccountRegion,
+  loadAccountRegion,
+} from '../functions/shared/aws/account-inventory.js';
 import { sdkClientConfig } from '../functions/shared/aws/client-config.js';
 import { assumedRoleCredentials } from '../functions/shared/aws/credentials.js';
-import { loadSnapshotFromEc2 } from '../functions/shared/aws/ec2-inventory.js';
 import { InputError, toAwsCallError } from '../functions/shared/errors.js';
 import {
   RegionError,
   regionFacts,
 } from '../functions/shared/formats/partitions.js';
-import type { AccountRegionSnapshot } from '../functions/shared/formats/snapshot-schema.js';
+import type { PreparedRule } from '../rules/model/rule.js';
 
 /** Where `scan --region`/`snapshot` take their credentials from. */
 interface AwsSource {
@@ -22,13 +26,18 @@ interface AwsSource {
 const CALLER = 'your credentials';
 
 /**
- * Loads one account-region from the live EC2 API. Every client honours the
- * standard SDK configuration, AWS_ENDPOINT_URL included, so the whole command
- * can be pointed at an emulator.
+ * Loads one account-region from the live AWS APIs, reading what `rules`
+ * need. Every client honours the standard SDK configuration,
+ * AWS_ENDPOINT_URL included, so the whole command can be pointed at an
+ * emulator.
+ *
+ * @param name - names the account-region in messages
  */
-const loadLiveSnapshot = async (
-  source: AwsSource
-): Promise<AccountRegionSnapshot> => {
+const loadLiveAccountRegion = async (
+  source: AwsSource,
+  rules: readonly PreparedRule[],
+  name: string
+): Promise<LoadedAccountRegion> => {
   // The Lambda's retries and socket timeouts: a hung connection fails the
   // command instead of hanging it.
   const base = {
@@ -69,16 +78,19 @@ const loadLiveSnapshot = async (
     throw error;
   }
   const ec2 = new EC2Client(config);
+  const route53 = new Route53Client(config);
   try {
-    return await loadSnapshotFromEc2(
-      ec2,
+    return await loadAccountRegion(
+      { ec2, route53, principal: source.roleArn ?? CALLER },
       { accountId, region: source.region, partition },
-      source.roleArn ?? CALLER
+      rules,
+      name
     );
   } finally {
     ec2.destroy();
+    route53.destroy();
   }
 };
 
 export type { AwsSource };
-export { loadLiveSnapshot };
+export { loadLiveAccountRegion };

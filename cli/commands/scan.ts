@@ -3,11 +3,10 @@ import { DEFAULT_RUNBOOK_BASE_URL } from '../../functions/shared/formats/asff.js
 import {
   type AccountRegionLoad,
   loadSnapshotFile,
-  readAccountRegion,
 } from '../../functions/shared/formats/snapshot.js';
 import { InputError } from '../../rules/model/errors.js';
-import type { RuleMetadata } from '../../rules/model/rule.js';
-import { loadLiveSnapshot } from '../aws.js';
+import type { PreparedRule, RuleMetadata } from '../../rules/model/rule.js';
+import { loadLiveAccountRegion } from '../aws.js';
 import {
   evaluateAll,
   type ScanProblem,
@@ -109,6 +108,7 @@ const accountOfRole = (roleArn: string | undefined): string | undefined =>
  */
 const loadLive = async (
   options: ScanOptions,
+  rules: readonly PreparedRule[],
   io: CliIo
 ): Promise<AccountRegionLoad[]> => {
   const roles = options.roleArn?.length ? options.roleArn : [undefined];
@@ -126,12 +126,8 @@ const loadLive = async (
       io.stderr.write(`scanning ${name} (${index + 1}/${sources.length})\n`);
     }
     try {
-      const snapshot = await loadLiveSnapshot(source);
-      loads.push({
-        ok: true,
-        source: name,
-        inventory: readAccountRegion(snapshot, name),
-      });
+      const { inventory } = await loadLiveAccountRegion(source, rules, name);
+      loads.push({ ok: true, source: name, inventory });
     } catch (error) {
       if (!(error instanceof AwsCallError || error instanceof InputError)) {
         throw error;
@@ -151,6 +147,7 @@ const loadLive = async (
 
 const loadInventories = async (
   options: ScanOptions,
+  rules: readonly PreparedRule[],
   io: CliIo
 ): Promise<Loaded> => {
   const hasSnapshots = (options.snapshot?.length ?? 0) > 0;
@@ -161,7 +158,7 @@ const loadInventories = async (
   return sortLoads(
     hasSnapshots
       ? await loadSnapshots(options.snapshot ?? [])
-      : await loadLive(options, io)
+      : await loadLive(options, rules, io)
   );
 };
 
@@ -222,7 +219,7 @@ const scan = async (options: ScanOptions, io: CliIo): Promise<number> => {
   for (const warning of ignoredParameterWarnings(prepared)) {
     io.stderr.write(`${warning}\n`);
   }
-  const { inventories, failed } = await loadInventories(options, io);
+  const { inventories, failed } = await loadInventories(options, prepared, io);
   for (const problem of failed) io.stderr.write(failureLine(problem));
   // Nothing loaded: nothing to report, only the reasons above.
   if (inventories.length === 0) return ExitCode.BAD_INPUT;

@@ -1,4 +1,5 @@
-import { type AwsSource, loadLiveSnapshot } from '../aws.js';
+import { rules } from '../../rules/index.js';
+import { type AwsSource, loadLiveAccountRegion } from '../aws.js';
 import { type CliIo, ExitCode } from '../io.js';
 import { writeReport } from '../output.js';
 
@@ -19,6 +20,9 @@ const snapshot = async (
   options: SnapshotOptions,
   io: CliIo
 ): Promise<number> => {
+  // What every rule reads with its default parameters: the snapshot then
+  // serves any later `scan --snapshot`.
+  const prepared = rules.map((rule) => rule.prepare({}));
   const loaded = [];
   for (const region of options.region) {
     const source: AwsSource = {
@@ -27,7 +31,12 @@ const snapshot = async (
       roleArn: options.roleArn,
     };
     if (io.stderr.isTTY) io.stderr.write(`reading ${region}\n`);
-    loaded.push(await loadLiveSnapshot(source));
+    const { snapshot: one } = await loadLiveAccountRegion(
+      source,
+      prepared,
+      region
+    );
+    loaded.push(one);
   }
   const document = loaded.length === 1 ? loaded[0] : loaded;
   await writeReport(

@@ -3,6 +3,7 @@ import type {
   PutEvaluationsCommandInput,
 } from '@aws-sdk/client-config-service';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { Route53Client } from '@aws-sdk/client-route-53';
 import type {
   BatchImportFindingsCommandInput,
   SecurityHubClient,
@@ -10,8 +11,8 @@ import type {
 import type { Logger } from 'pino';
 import type { Inventory } from '../../rules/model/inventory.js';
 import type { Evaluation, PreparedRule, Rule } from '../../rules/model/rule.js';
+import { loadAccountRegion } from '../shared/aws/account-inventory.js';
 import { inflateOversized } from '../shared/aws/config-history.js';
-import { loadSnapshotFromEc2 } from '../shared/aws/ec2-inventory.js';
 import { InvalidEventError } from '../shared/errors.js';
 import { buildFinding } from '../shared/formats/asff.js';
 import {
@@ -21,7 +22,6 @@ import {
   parseConfigEvent,
   vpcIdOf,
 } from '../shared/formats/config-event.js';
-import { readAccountRegion } from '../shared/formats/snapshot.js';
 import {
   putEvaluations,
   staleResourceIds,
@@ -34,6 +34,8 @@ import {
 /** The clients every AWS call for one account-region goes through. */
 interface AccountClients {
   readonly ec2: EC2Client;
+  /** Read only for rules with the `vpc-hosted-zones` inventory source. */
+  readonly route53: Route53Client;
   readonly config: ConfigServiceClient;
   /** Findings are imported with the resource owner's credentials. */
   readonly securityHub: SecurityHubClient;
@@ -130,19 +132,16 @@ const evaluateScope = async (
   clients: AccountClients,
   vpcId: string | undefined
 ): Promise<Scoped> => {
-  const snapshot = await loadSnapshotFromEc2(
-    clients.ec2,
+  const { inventory } = await loadAccountRegion(
+    clients,
     {
       accountId: event.accountId,
       region: event.region,
       partition: event.partition,
       vpcId,
     },
-    clients.principal
-  );
-  const inventory = readAccountRegion(
-    snapshot,
-    `ec2 ${event.accountId}/${event.region}`
+    [rule],
+    `${event.accountId}/${event.region}`
   );
   return { evaluations: rule.evaluate(inventory), inventory };
 };

@@ -1,5 +1,6 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
@@ -46,6 +47,7 @@ const createSdkRuleClients = (
     principal: string
   ): AccountClients => ({
     ec2: new EC2Client(config),
+    route53: new Route53Client(config),
     config: new ConfigServiceClient(config),
     securityHub: new SecurityHubClient(config),
     principal,

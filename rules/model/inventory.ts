@@ -174,6 +174,25 @@ interface SecurityGroup extends Resource {
   readonly ingress: readonly IngressRule[];
 }
 
+/** A Route 53 private hosted zone associated with a VPC. */
+interface HostedZone {
+  /** `Z0123456789ABCDEFGHIJ`. */
+  readonly id: string;
+  /** Lower case, without the trailing dot: `ssm.us-east-1.amazonaws.com`. */
+  readonly name: string;
+  /** The account that owns it; another account's for a hub-and-spoke zone. */
+  readonly ownerAccount: string | undefined;
+}
+
+/** The private hosted zones associated with one VPC (ListHostedZonesByVPC). */
+interface VpcHostedZones {
+  readonly vpcId: string;
+  readonly label: string;
+  /** Undefined when the zone list was unreadable. */
+  readonly zones: readonly HostedZone[] | undefined;
+  readonly unreadable: Unreadable;
+}
+
 /**
  * Something the input held that no rule could use: an item without an id,
  * an id given twice. `resourceId` is absent when the item has none.
@@ -190,6 +209,8 @@ interface InventoryParts {
   readonly partition: string;
   /** AWS service-name prefixes of the partition (`com.amazonaws`, …). */
   readonly servicePrefixes: readonly string[];
+  /** The partition's DNS suffix (`amazonaws.com`); unknown for a Region the SDK does not know. */
+  readonly dnsSuffix: string | undefined;
   readonly vpcs: readonly Vpc[];
   readonly vpcDns: readonly VpcDns[];
   readonly subnets: readonly Subnet[];
@@ -198,6 +219,8 @@ interface InventoryParts {
   readonly prefixLists: readonly PrefixList[];
   readonly serviceDetails: readonly ServiceDetail[];
   readonly securityGroups: readonly SecurityGroup[];
+  /** The VPCs whose private hosted zones were looked up. */
+  readonly hostedZones: readonly VpcHostedZones[];
   readonly problems: readonly InventoryProblem[];
 }
 
@@ -210,6 +233,7 @@ interface Inventory {
   readonly region: string;
   readonly partition: string;
   readonly servicePrefixes: readonly string[];
+  readonly dnsSuffix: string | undefined;
   readonly vpcs: ReadonlyMap<string, Vpc>;
   readonly vpcDns: ReadonlyMap<string, VpcDns>;
   readonly subnets: ReadonlyMap<string, Subnet>;
@@ -232,6 +256,12 @@ interface Inventory {
   /** Details whose `ServiceType` is unreadable, by service name. */
   readonly untypedServiceDetails: ReadonlyMap<string, ServiceDetail>;
   readonly securityGroups: ReadonlyMap<string, SecurityGroup>;
+  /**
+   * The private hosted zones of the VPCs that were looked up, by VPC id. A
+   * VPC that is not a key was not looked up (a rule asks only for the VPCs
+   * it needs, rules/model/rule.ts `hostedZoneVpcs`).
+   */
+  readonly hostedZones: ReadonlyMap<string, VpcHostedZones>;
   readonly problems: readonly InventoryProblem[];
 }
 
@@ -355,6 +385,7 @@ const createInventory = (parts: InventoryParts): Inventory => {
     region: parts.region,
     partition: parts.partition,
     servicePrefixes: parts.servicePrefixes,
+    dnsSuffix: parts.dnsSuffix,
     vpcs: indexBy(parts.vpcs, (v) => v.id),
     vpcDns: indexBy(parts.vpcDns, (d) => d.vpcId),
     subnets: indexBy(parts.subnets, (s) => s.id),
@@ -370,6 +401,7 @@ const createInventory = (parts: InventoryParts): Inventory => {
       (d) => d.name
     ),
     securityGroups: indexBy(parts.securityGroups, (g) => g.id),
+    hostedZones: indexBy(parts.hostedZones, (z) => z.vpcId),
     problems: parts.problems,
   };
 };
@@ -382,6 +414,7 @@ const isOwned = (
   resource.ownerId === undefined || resource.ownerId === inventory.accountId;
 
 export type {
+  HostedZone,
   IngressRule,
   Inventory,
   InventoryParts,
@@ -400,5 +433,6 @@ export type {
   Vpc,
   VpcDns,
   VpcEndpoint,
+  VpcHostedZones,
 };
 export { createInventory, isOwned };

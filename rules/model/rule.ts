@@ -31,13 +31,17 @@ type TriggerResourceType =
   | 'AWS::EC2::SecurityGroup';
 
 /**
- * What a rule can read, one name per group of calls: `ec2` is VPCs and
- * their DNS attributes, subnets, route tables, endpoints, prefix lists,
- * service details and security groups. The live loader loads what the rules
- * it runs need, and a rule's function is allowed exactly the calls of its
- * sources (functions/shared/aws/aws-actions.ts).
+ * What a rule can read, one name per group of calls:
+ * - `ec2`: VPCs and their DNS attributes, subnets, route tables, endpoints,
+ *   prefix lists, service details and security groups;
+ * - `vpc-hosted-zones`: the Route 53 private hosted zones associated with
+ *   the VPCs the rule asks about (its `hostedZoneVpcs`), one lookup per VPC.
+ *
+ * The live loader loads what the rules it runs need, and a rule's function
+ * is allowed exactly the calls of its sources
+ * (functions/shared/aws/aws-actions.ts).
  */
-const INVENTORY_SOURCES = ['ec2'] as const;
+const INVENTORY_SOURCES = ['ec2', 'vpc-hosted-zones'] as const;
 
 /** One of {@link INVENTORY_SOURCES}. */
 type InventorySource = (typeof INVENTORY_SOURCES)[number];
@@ -140,6 +144,12 @@ interface PreparedRule {
    * evaluated by their owner, not here (shared VPCs).
    */
   readonly notOwned: (inventory: Inventory) => NotOwned[];
+  /**
+   * The VPCs whose private hosted zones this rule needs, given what the
+   * `ec2` source loaded; empty for a rule without the `vpc-hosted-zones`
+   * source. The loader looks up exactly these, one call each.
+   */
+  readonly hostedZoneVpcs: (inventory: Inventory) => string[];
 }
 
 /** A registered rule. */
@@ -292,6 +302,15 @@ interface RuleDefinition<S extends Record<string, ParameterSpec<unknown>>, R> {
     inventory: Inventory,
     parameters: ParameterValues<S> & CommonParameterValues
   ) => (resource: R) => Verdict;
+  /**
+   * For a rule with the `vpc-hosted-zones` source: the VPCs whose private
+   * hosted zones a verdict may depend on. Ask only for those a verdict
+   * really needs: each costs a Route 53 call.
+   */
+  readonly hostedZoneVpcs?: (
+    inventory: Inventory,
+    parameters: ParameterValues<S> & CommonParameterValues
+  ) => Iterable<string>;
 }
 
 /**
@@ -371,12 +390,17 @@ const defineRule = <
           resourceId: resource.id,
           ownerId: resource.ownerId ?? '',
         }));
+    const hostedZoneVpcs = (inventory: Inventory): string[] =>
+      definition.hostedZoneVpcs
+        ? [...new Set(definition.hostedZoneVpcs(inventory, values))].sort()
+        : [];
     return {
       metadata,
       parameters: values,
       ignoredParameters,
       evaluate,
       notOwned,
+      hostedZoneVpcs,
     };
   };
   return { metadata, prepare };

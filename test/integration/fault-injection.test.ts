@@ -24,6 +24,7 @@ import {
   type PutEvaluationsCommandInput,
 } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import {
   type AwsSecurityFinding,
   type BatchImportFindingsCommandInput,
@@ -213,11 +214,13 @@ const runCase = async (
   const ec2 = new EC2Client(config);
   const configService = new ConfigServiceClient(config);
   const securityHub = new SecurityHubClient(config);
-  for (const client of [ec2, configService, securityHub]) {
+  const route53 = new Route53Client(config);
+  for (const client of [ec2, configService, securityHub, route53]) {
     injector?.attach(client);
   }
   const clients: AccountClients = {
     ec2,
+    route53,
     config: configService,
     securityHub,
     principal: PRINCIPAL,

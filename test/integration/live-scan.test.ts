@@ -11,6 +11,7 @@ import {
   type PutEvaluationsCommandInput,
 } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
@@ -126,6 +127,7 @@ const motoClients = (sent: PutEvaluationsCommandInput[]): AccountClients => {
     ec2: new EC2Client({}),
     config,
     securityHub: new SecurityHubClient({}),
+    route53: new Route53Client({}),
     principal: 'moto',
   };
 };

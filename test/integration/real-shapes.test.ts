@@ -11,7 +11,13 @@ import {
   type CreateVpcEndpointCommandInput,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import {
+  CreateHostedZoneCommand,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { loadAccountRegion } from '../../functions/shared/aws/account-inventory.js';
+import { defineRule, notApplicable } from '../../rules/model/rule.js';
 import { runCli } from '../helpers/cli.js';
 import { buildLandscape, type Landscape } from './helpers/landscape.js';
 import { resetMoto } from './helpers/moto.js';
@@ -131,5 +137,51 @@ describe('real-account shapes in moto', () => {
         );
       }
     }
+  });
+
+  it('reads the private hosted zones associated with a VPC, including one another account could own, through ListHostedZonesByVPC', async () => {
+    // Arrange
+    const workload = landscape.vpc('workload');
+    const route53 = new Route53Client({});
+    await route53.send(
+      new CreateHostedZoneCommand({
+        Name: 'ecr.api.us-east-1.amazonaws.com',
+        CallerReference: 'vpce-guard-test-zone',
+        HostedZoneConfig: { PrivateZone: true },
+        VPC: { VPCId: workload.vpcId, VPCRegion: 'us-east-1' },
+      })
+    );
+    const zoneReader = defineRule({
+      metadata: {
+        id: 'zone-reader',
+        title: 'reads zones',
+        description: 'test rule',
+        severity: 'LOW',
+        resourceKind: 'vpc',
+        triggerResourceTypes: ['AWS::EC2::VPC'],
+        inventory: ['ec2', 'vpc-hosted-zones'],
+        remediation: { text: 'none', actions: [] },
+      },
+      parameters: {},
+      resources: (inventory) => inventory.vpcs.values(),
+      judge: () => () => notApplicable('test'),
+      hostedZoneVpcs: () => [workload.vpcId],
+    }).prepare({});
+
+    // Act
+    const { inventory } = await loadAccountRegion(
+      { ec2, route53, principal: 'moto' },
+      { accountId: '123456789012', region: 'us-east-1', partition: 'aws' },
+      [zoneReader],
+      'moto'
+    );
+
+    // Assert
+    expect(inventory.hostedZones.get(workload.vpcId)?.zones).toEqual([
+      expect.objectContaining({
+        name: 'ecr.api.us-east-1.amazonaws.com',
+        ownerAccount: '123456789012',
+      }),
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import {
   EnableSecurityHubCommand,
   GetFindingsCommand,
@@ -54,6 +55,7 @@ const runRule = async () => {
     updatedAt,
     clientsFor: async () => ({
       ec2: new EC2Client({}),
+      route53: new Route53Client({}),
       config: new ConfigServiceClient({}),
       securityHub,
       principal: 'moto',

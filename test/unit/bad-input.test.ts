@@ -27,6 +27,7 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import {
   type AwsSecurityFinding,
   BatchImportFindingsCommand,
@@ -171,6 +172,7 @@ const dependencies = (ruleId: string) => ({
     ec2: new EC2Client({ region: target.region }),
     config: new ConfigServiceClient({ region: target.region }),
     securityHub: new SecurityHubClient({ region: target.region }),
+    route53: new Route53Client({ region: target.region }),
     principal: 'arn:aws:iam::111122223333:role/vpce-guard-test',
   }),
 });

@@ -8,7 +8,8 @@
 import type { InventorySource } from '../../../rules/model/rule.js';
 
 /**
- * What loading each inventory source calls (ec2-inventory.ts). A rule's
+ * What loading each inventory source calls (ec2-inventory.ts,
+ * vpc-hosted-zones.ts). A rule's
  * function is allowed the calls of the sources its metadata names
  * (`inventory` in rules/<id>/metadata.ts), no more.
  */
@@ -25,6 +26,7 @@ const INVENTORY_ACTIONS: Readonly<Record<InventorySource, readonly string[]>> =
       'ec2:DescribeVpcs',
       'ec2:GetManagedPrefixListEntries',
     ],
+    'vpc-hosted-zones': ['route53:ListHostedZonesByVPC'],
   };
 
 /** What loading `sources` calls, sorted. */

@@ -19,6 +19,7 @@ import {
 import { toAwsCallError } from '../errors.js';
 import { regionFacts, serviceNamePrefixes } from '../formats/partitions.js';
 import type { AccountRegionSnapshot } from '../formats/snapshot-schema.js';
+import { mapWithLimit } from './map-with-limit.js';
 
 /** What to load: one account-region, or one VPC of it. */
 interface LoadScope {
@@ -99,34 +100,6 @@ const chunk = <T>(items: readonly T[], size: number): T[][] => {
     chunks.push(items.slice(start, start + size));
   }
   return chunks;
-};
-
-/**
- * Maps with at most `limit` calls in flight. After a failure no further
- * call starts: the load is lost anyway, and more calls only spend tokens.
- */
-const mapWithLimit = async <T, R>(
-  items: readonly T[],
-  limit: number,
-  map: (item: T) => Promise<R>
-): Promise<R[]> => {
-  const results: R[] = [];
-  const queue = items.entries();
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    for (const [index, item] of queue) {
-      if (failed) return;
-      try {
-        results[index] = await map(item);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  const workers = Math.min(limit, items.length);
-  await Promise.all(Array.from({ length: workers }, worker));
-  return results;
 };
 
 /** Date → ISO string, recursively: the snapshot is plain JSON. */

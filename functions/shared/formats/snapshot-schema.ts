@@ -191,6 +191,28 @@ const SecurityGroup = z.looseObject({
 });
 
 /**
+ * `ListHostedZonesByVPC` for one VPC: its id (the request's `VPCId`) and
+ * the response's `HostedZoneSummaries`.
+ */
+const VpcHostedZones = z.looseObject({
+  VpcId: z.string().optional(),
+  HostedZoneSummaries: z
+    .array(
+      z.looseObject({
+        HostedZoneId: z.string(),
+        Name: z.string(),
+        Owner: z
+          .looseObject({
+            OwningAccount: z.string().optional(),
+            OwningService: z.string().optional(),
+          })
+          .optional(),
+      })
+    )
+    .optional(),
+});
+
+/**
  * The top level of one account-region: the only part whose problems cost
  * the whole account-region (there is nothing to evaluate without it).
  */
@@ -208,6 +230,8 @@ const AccountRegionTopLevel = z.looseObject({
   PrefixLists: z.array(z.unknown()),
   ServiceDetails: z.array(z.unknown()),
   SecurityGroups: z.array(z.unknown()),
+  // Only the VPCs a rule needs are looked up; older snapshots have none.
+  VpcHostedZones: z.array(z.unknown()).optional(),
 });
 
 /** `DescribeVpcs.Vpcs` item (the fields vpce-guard reads). */
@@ -230,6 +254,8 @@ type Ec2SecurityGroup = z.infer<typeof SecurityGroup>;
 type Ec2IpPermission = z.infer<typeof IpPermission>;
 /** The two DNS attributes of a VPC, from two `DescribeVpcAttribute` calls. */
 type Ec2VpcAttributes = z.infer<typeof VpcAttributes>;
+/** One VPC's `ListHostedZonesByVPC` answer. */
+type R53VpcHostedZones = z.infer<typeof VpcHostedZones>;
 /** An EC2 tag list. */
 type Ec2Tags = z.infer<typeof Tags>;
 
@@ -250,6 +276,7 @@ interface AccountRegionSnapshot {
   readonly PrefixLists: readonly Ec2PrefixList[];
   readonly ServiceDetails: readonly Ec2ServiceDetail[];
   readonly SecurityGroups: readonly Ec2SecurityGroup[];
+  readonly VpcHostedZones?: readonly R53VpcHostedZones[] | undefined;
 }
 
 /** The item schema of each list, with the key that identifies an item. */
@@ -262,6 +289,7 @@ const LIST_SCHEMAS = {
   PrefixLists: { schema: PrefixList, idKey: 'PrefixListId' },
   ServiceDetails: { schema: ServiceDetail, idKey: 'ServiceName' },
   SecurityGroups: { schema: SecurityGroup, idKey: 'GroupId' },
+  VpcHostedZones: { schema: VpcHostedZones, idKey: 'VpcId' },
 } as const;
 
 /**
@@ -288,6 +316,7 @@ export type {
   Ec2Vpc,
   Ec2VpcAttributes,
   Ec2VpcEndpoint,
+  R53VpcHostedZones,
 };
 export {
   AccountRegionTopLevel,

@@ -34,6 +34,7 @@ import {
   type Vpc,
   type VpcDns,
   type VpcEndpoint,
+  type VpcHostedZones,
 } from '../../../rules/model/inventory.js';
 import { parseServiceName } from '../../../rules/model/service-name.js';
 import { parseJson, readTextFile } from './json-file.js';
@@ -53,6 +54,7 @@ import {
   type Ec2VpcEndpoint,
   ELEMENT_TOLERANT_FIELDS,
   LIST_SCHEMAS,
+  type R53VpcHostedZones,
   ROUTE_TARGET_FIELDS,
 } from './snapshot-schema.js';
 import {
@@ -519,6 +521,28 @@ const toIngressRule = (permission: Ec2IpPermission): IngressRule => ({
   ),
 });
 
+/** A zone name as DNS compares it: lower case, no trailing dot. */
+const zoneName = (name: string): string =>
+  name.toLowerCase().replace(/\.$/u, '');
+
+const toVpcHostedZones = ({
+  item,
+  unreadable,
+  id,
+}: Placed<R53VpcHostedZones>): VpcHostedZones => ({
+  vpcId: id,
+  label: `the private hosted zones of ${id}`,
+  // Absent means the lookup found none: the API always returns the list.
+  zones: unlessUnreadable(unreadable, ['HostedZoneSummaries'], () =>
+    (item.HostedZoneSummaries ?? []).map((zone) => ({
+      id: zone.HostedZoneId,
+      name: zoneName(zone.Name),
+      ownerAccount: zone.Owner?.OwningAccount,
+    }))
+  ),
+  unreadable,
+});
+
 const toSecurityGroup = ({
   item,
   unreadable,
@@ -601,6 +625,7 @@ const readAccountRegion = (value: unknown, source: string): Inventory => {
     region: top.Region,
     partition: facts.partition,
     servicePrefixes,
+    dnsSuffix: facts.dnsSuffix,
     vpcs: readList<'Vpcs', Ec2Vpc>('Vpcs', top.Vpcs, context).map(toVpc),
     vpcDns: readList<'VpcAttributes', Ec2VpcAttributes>(
       'VpcAttributes',
@@ -639,6 +664,11 @@ const readAccountRegion = (value: unknown, source: string): Inventory => {
       top.SecurityGroups,
       context
     ).map(toSecurityGroup),
+    hostedZones: readList<'VpcHostedZones', R53VpcHostedZones>(
+      'VpcHostedZones',
+      top.VpcHostedZones ?? [],
+      context
+    ).map(toVpcHostedZones),
     problems: context.problems,
   });
 };

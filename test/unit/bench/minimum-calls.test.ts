@@ -18,6 +18,7 @@ const census = (overrides: Partial<LoadCensus> = {}): LoadCensus => ({
   serviceDetails: 1,
   endpointGroupIds: 1,
   vpcsWithInterfaceEndpoints: 1,
+  hostedZonesPerAskedVpc: [],
   ...overrides,
 });
 
@@ -75,6 +76,9 @@ describe('minimumCalls', () => {
     ['DescribeSecurityGroups', { endpointGroupIds: 201 }, 2],
     ['DescribeSecurityGroups', { endpointGroupIds: 401 }, 3],
     ['GetManagedPrefixListEntries', { prefixListEntriesWithoutCidrs: [] }, 0],
+    ['ListHostedZonesByVPC', { hostedZonesPerAskedVpc: [] }, 0],
+    ['ListHostedZonesByVPC', { hostedZonesPerAskedVpc: [0, 3] }, 2],
+    ['ListHostedZonesByVPC', { hostedZonesPerAskedVpc: [100, 101] }, 3],
     [
       'GetManagedPrefixListEntries',
       { prefixListEntriesWithoutCidrs: [0, 100, 101] },

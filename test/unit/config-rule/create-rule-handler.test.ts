@@ -10,6 +10,7 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import {
   BatchImportFindingsCommand,
   SecurityHubClient,
@@ -92,6 +93,7 @@ const accountClients = (principal: string): AccountClients => ({
   ec2: new EC2Client({ region: 'us-east-1' }),
   config: new ConfigServiceClient({ region: 'us-east-1' }),
   securityHub: new SecurityHubClient({ region: 'us-east-1' }),
+  route53: new Route53Client({ region: 'us-east-1' }),
   principal,
 });
 

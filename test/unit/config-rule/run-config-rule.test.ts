@@ -5,6 +5,7 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
 import {
   BatchImportFindingsCommand,
   SecurityHubClient,
@@ -130,6 +131,7 @@ const dependencies = (
       ec2: new EC2Client({ region: target.region }),
       config: new ConfigServiceClient({ region: target.region }),
       securityHub: new SecurityHubClient({ region: target.region }),
+      route53: new Route53Client({ region: target.region }),
       principal: 'test-role',
     };
   },

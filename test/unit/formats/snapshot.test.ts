@@ -294,6 +294,71 @@ describe('readAccountRegion', () => {
   });
 });
 
+describe('readAccountRegion VpcHostedZones', () => {
+  it('reads each VPC’s private hosted zones, names in lower case without the trailing dot', () => {
+    // Arrange
+    const value = {
+      ...snapshot(),
+      VpcHostedZones: [
+        {
+          VpcId: 'vpc-1',
+          HostedZoneSummaries: [
+            {
+              HostedZoneId: 'Z1',
+              Name: 'API.ECR.us-east-1.amazonaws.com.',
+              Owner: { OwningAccount: '444455556666' },
+            },
+          ],
+        },
+        { VpcId: 'vpc-2', HostedZoneSummaries: [] },
+      ],
+    };
+
+    // Act
+    const inventory = readAccountRegion(value, 'snap.json');
+
+    // Assert
+    expect(inventory.hostedZones.get('vpc-1')?.zones).toEqual([
+      {
+        id: 'Z1',
+        name: 'api.ecr.us-east-1.amazonaws.com',
+        ownerAccount: '444455556666',
+      },
+    ]);
+    expect(inventory.hostedZones.get('vpc-2')?.zones).toEqual([]);
+  });
+
+  it('loads a snapshot without the key (no VPC looked up)', () => {
+    // Act
+    const inventory = readAccountRegion(snapshot(), 'snap.json');
+
+    // Assert
+    expect(inventory.hostedZones.size).toBe(0);
+  });
+
+  it('marks one VPC’s malformed zone list unreadable and keeps the others', () => {
+    // Arrange
+    const value = {
+      ...snapshot(),
+      VpcHostedZones: [
+        { VpcId: 'vpc-1', HostedZoneSummaries: [{ Name: 42 }] },
+        { VpcId: 'vpc-2', HostedZoneSummaries: [] },
+      ],
+    };
+
+    // Act
+    const inventory = readAccountRegion(value, 'snap.json');
+
+    // Assert
+    const broken = inventory.hostedZones.get('vpc-1');
+    expect(broken?.zones).toBeUndefined();
+    expect(broken?.unreadable.get('HostedZoneSummaries')).toMatch(
+      /^HostedZoneSummaries\[0\]\.HostedZoneId: missing/
+    );
+    expect(inventory.hostedZones.get('vpc-2')?.zones).toEqual([]);
+  });
+});
+
 describe('decodePolicyDocument', () => {
   const policy = { Statement: [{ Effect: 'Allow', Principal: '*' }] };
 
