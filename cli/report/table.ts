@@ -47,6 +47,10 @@ const breakLongWords = (text: string, width: number): string =>
     )
     .join(' ');
 
+/** `1 evaluation`, `2 evaluations`. */
+const plural = (count: number, noun: string): string =>
+  `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 const byVerdictThenId = (a: Evaluation, b: Evaluation): number =>
   ORDER[a.complianceType] - ORDER[b.complianceType] ||
   a.accountId.localeCompare(b.accountId) ||
@@ -86,17 +90,36 @@ const ruleTable = (
   return table.toString();
 };
 
-/** `  111122223333/us-east-1 vpce-1: subnet subnet-9 is not in the inventory`. */
-const problemLine = (problem: ScanProblem): string => {
-  const where = [
+// 42 + 54 columns plus 3 borders: fits a 100-column terminal too.
+const PROBLEM_WIDTHS = [42, 54];
+
+/** `111122223333/us-east-1 vpce-1`: where a problem is, as far as known. */
+const problemPlace = (problem: ScanProblem): string =>
+  [
     problem.accountId === undefined
       ? undefined
-      : `${problem.accountId}/${problem.region}`,
+      : `${problem.accountId}/${problem.region ?? '?'}`,
     problem.resourceId,
   ]
     .filter((part) => part !== undefined)
-    .join(' ');
-  return `  ${where === '' ? '' : `${where}: `}${problem.message}`;
+    .join(' ') || '(input)';
+
+/** The problems as a table, each cause wrapped inside its cell. */
+const problemsTable = (problems: readonly ScanProblem[]): string => {
+  const table = new Table({
+    head: ['Where', 'Cause'],
+    colWidths: PROBLEM_WIDTHS,
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    style: { head: [], border: [] },
+  });
+  for (const problem of problems) {
+    table.push([
+      breakLongWords(problemPlace(problem), (PROBLEM_WIDTHS[0] ?? 0) - 2),
+      breakLongWords(problem.message, (PROBLEM_WIDTHS[1] ?? 0) - 2),
+    ]);
+  }
+  return table.toString();
 };
 
 /**
@@ -126,19 +149,20 @@ const renderTable = (
     result.problems.length
   );
   const totals =
-    `${s.evaluations} evaluations in ${accounts.size} account-region${accounts.size === 1 ? '' : 's'}: ` +
+    `${plural(s.evaluations, 'evaluation')} in ${plural(accounts.size, 'account-region')}:\n` +
     `${s.nonCompliant} NON_COMPLIANT, ${s.compliant} COMPLIANT, ${s.notApplicable} NOT_APPLICABLE`;
-  const owners = Object.entries(s.notOwnedBy)
-    .map(([owner, count]) => `${owner} (${count})`)
-    .join(', ');
+  // One owner per line: a participant of many shared VPCs has many owners.
+  const owners = Object.entries(s.notOwnedBy).map(
+    ([owner, count]) => `\n  ${owner}: ${count}`
+  );
   const notOwned =
     s.notOwned === 0
       ? ''
-      : `\n${s.notOwned} resource${s.notOwned === 1 ? '' : 's'} owned by other accounts, evaluated by their owners: ${owners}`;
+      : `\n${plural(s.notOwned, 'resource')} owned by other accounts, evaluated by their owners:${owners.join('')}`;
   const problems =
     result.problems.length === 0
       ? ''
-      : `\n\nProblems (${result.problems.length}):\n${result.problems.map(problemLine).join('\n')}`;
+      : `\n\nProblems (${result.problems.length}):\n${problemsTable(result.problems)}`;
   return `${sections.join('\n\n')}\n\n${totals}${notOwned}${problems}\n`;
 };
 

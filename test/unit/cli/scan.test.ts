@@ -302,7 +302,38 @@ describe('vpce-guard scan', () => {
     ).toBeLessThan(result.stdout.indexOf('interface-endpoint-multi-az'));
     expect(result.stdout).toContain('subnet-a');
     expect(result.stdout).toMatch(
-      /5 evaluations in 1 account-region: 2 NON_COMPLIANT/
+      /5 evaluations in 1 account-region:\n2 NON_COMPLIANT/
+    );
+  });
+
+  it('keeps long problems and many owners inside 100 columns', async () => {
+    // Arrange: endpoints naming a subnet and a group that are not there,
+    // and resources of VPCs shared by other accounts.
+    const files = [
+      'test/fixtures/real-shapes/dangling-subnet-and-security-group.json',
+      'test/fixtures/real-shapes/shared-subnet-of-other-owner.json',
+    ];
+
+    // Act
+    const results = await Promise.all(
+      files.map((file) => runCli('scan', '--snapshot', file))
+    );
+
+    // Assert
+    for (const result of results) {
+      const lines = result.stdout.split('\n');
+      expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(
+        100
+      );
+    }
+    const [dangling, shared] = results.map((r) =>
+      r.stdout.replace(/\s+/g, ' ')
+    );
+    expect(dangling).toContain('Problems (2):');
+    expect(dangling).toMatch(/│ Where +│ Cause +│/);
+    expect(dangling).toContain('lists security group');
+    expect(shared).toMatch(
+      /owned by other accounts, evaluated by their owners: 999988887777: \d/
     );
   });
 
