@@ -3,6 +3,7 @@ import { outOfScope } from '../model/endpoint-scope.js';
 import type {
   Inventory,
   SecurityGroup,
+  Vpc,
   VpcEndpoint,
 } from '../model/inventory.js';
 import { securityGroupOf, vpcOf } from '../model/lookups.js';
@@ -31,6 +32,15 @@ const noUnreadablePermissions = (groups: readonly SecurityGroup[]): void => {
   }
 };
 
+/**
+ * The field to blame when a VPC's IPv4 blocks are unknown: the block list
+ * when it is the part that could not be read, else the primary block.
+ */
+const ipv4Field = (vpc: Vpc): string =>
+  vpc.unreadable.has('CidrBlockAssociationSet')
+    ? 'CidrBlockAssociationSet'
+    : 'CidrBlock';
+
 /** `interface-endpoint-https-ingress`: see `rules/interface-endpoint-https-ingress/README.md`. */
 const rule = defineRule({
   metadata,
@@ -41,7 +51,7 @@ const rule = defineRule({
     if (skip) return skip;
     const vpc = vpcOf(inventory, endpoint);
     const blocks = {
-      ipv4: required(vpc.ipv4Cidrs, vpc, 'CidrBlock'),
+      ipv4: required(vpc.ipv4Cidrs, vpc, ipv4Field(vpc)),
       ipv6: vpc.ipv6Cidrs ?? [],
     };
     const groups = groupsOf(inventory, endpoint);

@@ -275,6 +275,42 @@ describe('interface-endpoint-https-ingress security groups', () => {
   });
 });
 
+describe('interface-endpoint-https-ingress unreadable VPC blocks', () => {
+  it.each([
+    {
+      name: 'a malformed block list',
+      vpcs: [
+        {
+          VpcId: 'vpc-1',
+          CidrBlock: '10.0.0.0/16',
+          CidrBlockAssociationSet: [{ CidrBlock: '10.0.0/16' }],
+        },
+      ],
+      cause:
+        'VPC vpc-1: CidrBlockAssociationSet[0].CidrBlock: expected a CIDR block',
+    },
+    {
+      name: 'a malformed primary block',
+      vpcs: [{ VpcId: 'vpc-1', CidrBlock: 'ten' }],
+      cause: 'VPC vpc-1: CidrBlock: expected a CIDR block',
+    },
+  ])('names the field that is wrong for $name', ({ vpcs, cause }) => {
+    // Act
+    const verdict = verdictOf(
+      RULE,
+      withIngress(
+        [ingress.https({ IpRanges: [{ CidrIp: '192.168.0.0/16' }] })],
+        vpcs
+      ),
+      'vpce-1'
+    );
+
+    // Assert
+    expect(verdict.complianceType).toBe('NON_COMPLIANT');
+    expect(verdict.annotation).toContain(`cannot evaluate: ${cause}`);
+  });
+});
+
 describe('interface-endpoint-https-ingress scope', () => {
   it.each([
     ['a Gateway endpoint', { type: 'Gateway', service: 's3' }],
