@@ -17,8 +17,8 @@ import {
 } from '@aws-sdk/client-route-53';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { loadAccountRegion } from '../../functions/shared/aws/account-inventory.js';
-import { defineRule, notApplicable } from '../../rules/model/rule.js';
 import { runCli } from '../helpers/cli.js';
+import { zoneReaderRule } from '../helpers/zone-reader-rule.js';
 import { buildLandscape, type Landscape } from './helpers/landscape.js';
 import { resetMoto } from './helpers/moto.js';
 
@@ -151,22 +151,7 @@ describe('real-account shapes in moto', () => {
         VPC: { VPCId: workload.vpcId, VPCRegion: 'us-east-1' },
       })
     );
-    const zoneReader = defineRule({
-      metadata: {
-        id: 'zone-reader',
-        title: 'reads zones',
-        description: 'test rule',
-        severity: 'LOW',
-        resourceKind: 'vpc',
-        triggerResourceTypes: ['AWS::EC2::VPC'],
-        inventory: ['ec2', 'vpc-hosted-zones'],
-        remediation: { text: 'none', actions: [] },
-      },
-      parameters: {},
-      resources: (inventory) => inventory.vpcs.values(),
-      judge: () => () => notApplicable('test'),
-      hostedZoneVpcs: () => [workload.vpcId],
-    }).prepare({});
+    const zoneReader = zoneReaderRule(() => [workload.vpcId]);
 
     // Act
     const { inventory } = await loadAccountRegion(

@@ -9,7 +9,6 @@ import { loadAccountRegion } from '../../../functions/shared/aws/account-invento
 import { loadVpcHostedZones } from '../../../functions/shared/aws/vpc-hosted-zones.js';
 import { AccessDeniedError } from '../../../functions/shared/errors.js';
 import type { Inventory } from '../../../rules/model/inventory.js';
-import { defineRule, notApplicable } from '../../../rules/model/rule.js';
 import { serveSnapshot } from '../../helpers/ec2-mock.js';
 import {
   ACCOUNT,
@@ -18,6 +17,7 @@ import {
   subnet,
   vpc,
 } from '../../helpers/factories.js';
+import { zoneReaderRule } from '../../helpers/zone-reader-rule.js';
 
 const route53 = mockClient(Route53Client);
 const ec2 = mockClient(EC2Client);
@@ -28,24 +28,8 @@ const zone = (name: string, owner = ACCOUNT) => ({
   Owner: { OwningAccount: owner },
 });
 
-/** A rule that reads hosted zones of the VPCs `wanted` picks. */
 const zoneReadingRule = (wanted: (inventory: Inventory) => string[]) =>
-  defineRule({
-    metadata: {
-      id: 'zone-reader',
-      title: 'reads zones',
-      description: 'test rule',
-      severity: 'LOW',
-      resourceKind: 'vpc',
-      triggerResourceTypes: ['AWS::EC2::VPC'],
-      inventory: ['ec2', 'vpc-hosted-zones'],
-      remediation: { text: 'none', actions: [] },
-    },
-    parameters: {},
-    resources: (inventory) => inventory.vpcs.values(),
-    judge: () => () => notApplicable('test'),
-    hostedZoneVpcs: (inventory) => wanted(inventory),
-  }).prepare({});
+  zoneReaderRule(wanted);
 
 const clients = () => ({
   ec2: new EC2Client({ region: REGION }),
@@ -151,21 +135,7 @@ describe('loadAccountRegion', () => {
 
   it('asks Route 53 nothing when no rule reads hosted zones', async () => {
     // Arrange
-    const ec2Only = defineRule({
-      metadata: {
-        id: 'ec2-only',
-        title: 'ec2 only',
-        description: 'test rule',
-        severity: 'LOW',
-        resourceKind: 'vpc',
-        triggerResourceTypes: ['AWS::EC2::VPC'],
-        inventory: ['ec2'],
-        remediation: { text: 'none', actions: [] },
-      },
-      parameters: {},
-      resources: (inventory) => inventory.vpcs.values(),
-      judge: () => () => notApplicable('test'),
-    }).prepare({});
+    const ec2Only = zoneReaderRule(() => ['vpc-1'], ['ec2']);
 
     // Act
     const loaded = await loadAccountRegion(
