@@ -123,12 +123,9 @@ const parseList = (raw: unknown): string[] | undefined => {
   const items =
     typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : [raw];
   const texts = items.map(asListItem);
-  if (texts.some((t) => t === undefined)) return undefined;
-  return [
-    ...new Set(
-      (texts as string[]).map((t) => t.trim()).filter((t) => t !== '')
-    ),
-  ];
+  const read = texts.filter((t): t is string => t !== undefined);
+  if (read.length !== texts.length) return undefined;
+  return [...new Set(read.map((t) => t.trim()).filter((t) => t !== ''))];
 };
 
 /**
@@ -199,8 +196,9 @@ const listParameter = (
   parse: (raw) => {
     const parsed = parseList(raw);
     if (!parsed) return undefined;
+    // Lower-cased before repeats are dropped: `SSM,ssm` is one service.
     const items = options.lowerCase
-      ? parsed.map((i) => i.toLowerCase())
+      ? [...new Set(parsed.map((i) => i.toLowerCase()))]
       : parsed;
     if (options.nonEmpty && items.length === 0) return undefined;
     return items.every((i) => options.item.pattern.test(i)) ? items : undefined;

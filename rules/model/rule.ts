@@ -468,6 +468,7 @@ export {
   compliant,
   defineRule,
   INVENTORY_SOURCES,
+  isExemptByTag,
   nonCompliant,
   notApplicable,
   sliceWhole,

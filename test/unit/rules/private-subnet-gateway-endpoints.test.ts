@@ -13,6 +13,7 @@ import {
   evaluate,
   route,
   routeTable,
+  ruleNamed,
   S3_PREFIX_LIST,
   subnet,
   verdictOf,
@@ -970,6 +971,18 @@ describe('private-subnet-gateway-endpoints services', () => {
 
     // Assert
     expect(verdict.complianceType).toBe(complianceType);
+  });
+
+  it.each([
+    ['S3,s3', ['s3']],
+    [' DynamoDB , dynamodb ,S3', ['dynamodb', 's3']],
+    [['S3', 's3'], ['s3']],
+  ])('reads services %j without repeats, whatever their case', (raw, read) => {
+    // Act
+    const { parameters } = ruleNamed(RULE).prepare({ services: raw });
+
+    // Assert
+    expect(parameters.services).toEqual(read);
   });
 
   it.each([
