@@ -4,6 +4,7 @@ import { rule as interfaceEndpointMultiAz } from './interface-endpoint-multi-az/
 import { rule as interfaceEndpointPrivateDns } from './interface-endpoint-private-dns/rule.js';
 import type { Rule } from './model/rule.js';
 import { rule as privateSubnetGatewayEndpoints } from './private-subnet-gateway-endpoints/rule.js';
+import { rule as vpcRequiredEndpoints } from './vpc-required-endpoints/rule.js';
 
 /**
  * Every rule, in the order reports list them. Adding a rule here adds its
@@ -15,6 +16,7 @@ const rules: readonly Rule[] = Object.freeze([
   interfaceEndpointPrivateDns,
   endpointPolicyRestrictive,
   interfaceEndpointHttpsIngress,
+  vpcRequiredEndpoints,
 ]);
 
 /** The rule with this id, or `undefined`. */

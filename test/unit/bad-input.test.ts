@@ -760,7 +760,7 @@ describe('odd but valid input', () => {
 });
 
 describe('a 50 MB snapshot', () => {
-  const UNIT_VERDICTS = { nonCompliant: 1, compliant: 6, notApplicable: 3 };
+  const UNIT_VERDICTS = { nonCompliant: 2, compliant: 6, notApplicable: 3 };
   let directory: string;
   let valid: string;
   let truncated: string;
@@ -769,8 +769,10 @@ describe('a 50 MB snapshot', () => {
 
   /**
    * One VPC: two private subnets whose S3 traffic uses the gateway endpoint
-   * (open default policy: the one failure), and an ssm interface endpoint
-   * in two AZs with an org-limited policy, private DNS and HTTPS ingress.
+   * (open default policy: a failure), and an ssm interface endpoint in two
+   * AZs with an org-limited policy, private DNS and HTTPS ingress; the VPC
+   * lacks the other endpoints vpc-required-endpoints requires (the other
+   * failure).
    * Items carry the fields `aws ec2 describe-*` prints besides the ones the
    * rules read, so that 50 MB holds as many resources as real output would.
    */
@@ -1034,7 +1036,7 @@ describe('a 50 MB snapshot', () => {
     expect(run).toMatchObject({ code: 1, stdout: '', stderr: '' });
     const { summary } = JSON.parse(readFileSync(output, 'utf8'));
     expect(summary).toMatchObject({
-      evaluations: 10 * units,
+      evaluations: 11 * units,
       nonCompliant: UNIT_VERDICTS.nonCompliant * units,
       compliant: UNIT_VERDICTS.compliant * units,
       notApplicable: UNIT_VERDICTS.notApplicable * units,

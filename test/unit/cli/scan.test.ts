@@ -28,6 +28,7 @@ const leakySnapshot = () =>
     VpcEndpoints: [endpoint('vpce-gw', { type: 'Gateway', service: 's3' })],
     ServiceDetails: [serviceDetail('s3', ['Gateway'])],
     SecurityGroups: [securityGroup('sg-1')],
+    VpcHostedZones: [{ VpcId: 'vpc-1', HostedZoneSummaries: [] }],
   });
 
 const EVALUATION_KEYS = [
@@ -71,10 +72,20 @@ describe('vpce-guard scan', () => {
         complianceType: 'COMPLIANT',
         annotation: 'no route to s3; no route to dynamodb',
       },
+      {
+        ruleId: 'vpc-required-endpoints',
+        accountId: '111122223333',
+        region: 'us-east-1',
+        resourceType: 'AWS::EC2::VPC',
+        resourceId: 'vpc-0a1b2c3d4e5f60718',
+        complianceType: 'COMPLIANT',
+        annotation:
+          'private access to ec2, ecr.api, ecr.dkr, ssm, ssm-contacts and ssm-incidents through associated private hosted zones',
+      },
     ]);
     expect(document.summary).toMatchObject({
-      evaluations: 1,
-      compliant: 1,
+      evaluations: 2,
+      compliant: 2,
       nonCompliant: 0,
       notApplicable: 0,
     });
@@ -103,6 +114,7 @@ describe('vpce-guard scan', () => {
       'interface-endpoint-private-dns vpce-gw NOT_APPLICABLE',
       'endpoint-policy-restrictive vpce-gw NON_COMPLIANT',
       'interface-endpoint-https-ingress vpce-gw NOT_APPLICABLE',
+      'vpc-required-endpoints vpc-1 NON_COMPLIANT',
     ]);
     expect(document.summary.rules['endpoint-policy-restrictive']).toEqual({
       compliant: 0,
@@ -112,7 +124,7 @@ describe('vpce-guard scan', () => {
     });
     expect(document.summary.accounts['111122223333/us-east-1']).toEqual({
       compliant: 0,
-      nonCompliant: 2,
+      nonCompliant: 3,
       notApplicable: 3,
       notOwned: 0,
     });
@@ -203,7 +215,13 @@ describe('vpce-guard scan', () => {
     const regions = JSON.parse(json.stdout).evaluations.map(
       (e: { region: string }) => e.region
     );
-    expect(regions).toEqual(['us-east-1', 'eu-west-1']);
+    // Rules in registry order, then account-regions in input order.
+    expect(regions).toEqual([
+      'us-east-1',
+      'eu-west-1',
+      'us-east-1',
+      'eu-west-1',
+    ]);
     expect(table.stdout).toContain('111122223333 us-east-1');
     expect(table.stdout).toContain('111122223333 eu-west-1');
     expect(table.stdout).toContain('in 2 account-regions');
@@ -280,7 +298,7 @@ describe('vpce-guard scan', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('');
     expect(JSON.parse(readFileSync(output, 'utf8')).summary.evaluations).toBe(
-      1
+      2
     );
   });
 
@@ -302,7 +320,7 @@ describe('vpce-guard scan', () => {
     ).toBeLessThan(result.stdout.indexOf('interface-endpoint-multi-az'));
     expect(result.stdout).toContain('subnet-a');
     expect(result.stdout).toMatch(
-      /5 evaluations in 1 account-region:\n2 NON_COMPLIANT/
+      /6 evaluations in 1 account-region:\n3 NON_COMPLIANT/
     );
   });
 

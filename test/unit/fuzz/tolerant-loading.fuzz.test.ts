@@ -69,11 +69,14 @@ const evaluate = (value: Json): Evaluation[] => {
 };
 const baseline = evaluate(EXAMPLE);
 
-/** Resource id → VPC id, over every evaluated resource of the example. */
+/**
+ * Resource id → VPC id, over every evaluated resource of the example; a
+ * VPC is in itself (its verdict depends on what is inside it).
+ */
 const vpcOfResource = new Map<string, string>(
-  (['Subnets', 'VpcEndpoints'] as const).flatMap((list) =>
+  (['Vpcs', 'Subnets', 'VpcEndpoints'] as const).flatMap((list) =>
     (EXAMPLE[list] as Json[]).map((item) => [
-      String(item.SubnetId ?? item.VpcEndpointId),
+      String(item.SubnetId ?? item.VpcEndpointId ?? item.VpcId),
       String(item.VpcId),
     ])
   )

@@ -17,6 +17,7 @@ import {
   serviceDetail,
   subnet,
   verdictOf,
+  vpc,
 } from '../../helpers/factories.js';
 
 /** The rules README.md documents, in the order of its table. */
@@ -26,10 +27,12 @@ const README_RULE_IDS = [
   'interface-endpoint-private-dns',
   'endpoint-policy-restrictive',
   'interface-endpoint-https-ingress',
+  'vpc-required-endpoints',
 ];
 
 const ENDPOINT_RULE_IDS = README_RULE_IDS.filter(
-  (id) => id !== 'private-subnet-gateway-endpoints'
+  (id) =>
+    id !== 'private-subnet-gateway-endpoints' && id !== 'vpc-required-endpoints'
 );
 
 /** Returns what `run` throws, so assertions stay outside any catch. */
@@ -46,12 +49,19 @@ const thrownBy = (run: () => unknown): unknown => {
  * An interface endpoint `vpce-1` that fails every endpoint rule (one AZ,
  * private DNS off, no HTTPS ingress, default full-access policy), with
  * `tags`, and a private subnet `subnet-1` whose S3 traffic leaves through
- * NAT, with `subnetTags`.
+ * NAT, with `subnetTags`, in VPC `vpc-1` (tagged `tags` too) that lacks
+ * the endpoints vpc-required-endpoints requires.
  */
 const failingEverything = (
   tags?: Record<string, string>,
   subnetTags?: Record<string, string>
 ): Partial<AccountRegionSnapshot> => ({
+  Vpcs: [
+    vpc('vpc-1', ['10.0.0.0/16'], {
+      Tags: Object.entries(tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    }),
+  ],
+  VpcHostedZones: [{ VpcId: 'vpc-1', HostedZoneSummaries: [] }],
   Subnets: [subnet('subnet-1', { az: 'az1', tags: subnetTags })],
   RouteTables: [
     routeTable('rtb-1', {
@@ -71,8 +81,12 @@ const failingEverything = (
   SecurityGroups: [securityGroup('sg-1')],
 });
 
-const resourceOf = (ruleId: string): string =>
-  ruleId === 'private-subnet-gateway-endpoints' ? 'subnet-1' : 'vpce-1';
+const RESOURCE_OF: Readonly<Record<string, string>> = {
+  'private-subnet-gateway-endpoints': 'subnet-1',
+  'vpc-required-endpoints': 'vpc-1',
+};
+
+const resourceOf = (ruleId: string): string => RESOURCE_OF[ruleId] ?? 'vpce-1';
 
 describe('exempt tag', () => {
   it.each(README_RULE_IDS)('fails the untagged resource under %s', (ruleId) => {
@@ -504,7 +518,7 @@ describe('registry', () => {
     .map((entry) => entry.name)
     .sort();
 
-  it('holds exactly the five rule ids README.md documents', () => {
+  it('holds exactly the six rule ids README.md documents', () => {
     // Act
     const ids = rules.map((r) => r.metadata.id);
 
