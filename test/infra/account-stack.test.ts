@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
+import { inventoryActionsOf } from '../../functions/shared/aws/aws-actions.js';
 import { pascalCase } from '../../infra/names.js';
 import { readFromCheckout } from '../../infra/remediation.js';
 import { ruleFilePath } from '../../rules/files.js';
@@ -179,6 +180,7 @@ describe('AccountStack', () => {
     ['failures by account', 'AwsAccountId', undefined],
     ['failures by VPC endpoint', 'ResourceId', 'Other'],
     ['failures by subnet', 'ResourceId', 'AwsEc2Subnet'],
+    ['failures by VPC', 'ResourceId', 'AwsEc2Vpc'],
   ])('has the Security Hub insight of %s', (name, groupBy, resourceType) => {
     // Arrange
     const { account } = synthesize();
@@ -217,6 +219,32 @@ describe('AccountStack', () => {
         }),
         Name: `VpceGuard-${pascalCase(ruleId)}`,
       });
+    }
+  );
+
+  it.each(ruleCases)(
+    'lets the function of %s call exactly the inventory its metadata names',
+    (ruleId, rule) => {
+      // Arrange
+      const { account } = synthesize();
+      const [policy] = Object.entries(resourcesOf(account, 'AWS::IAM::Policy'))
+        .filter(([logicalId]) =>
+          logicalId.startsWith(`${pascalCase(ruleId)}Evaluation`)
+        )
+        .map(([, resource]) => resource);
+
+      // Act
+      const statements = (
+        policy?.Properties.PolicyDocument as {
+          Statement: { Sid?: string; Action: string | string[] }[];
+        }
+      ).Statement;
+      const read = statements.find((s) => s.Sid === 'ReadInventory');
+
+      // Assert
+      expect([read?.Action].flat().sort()).toEqual([
+        ...inventoryActionsOf(rule.metadata.inventory),
+      ]);
     }
   );
 
