@@ -233,9 +233,11 @@ describe('AccountStack', () => {
         )
         .map(([, resource]) => resource);
 
+      if (!policy) throw new Error(`no evaluation policy for ${ruleId}`);
+
       // Act
       const statements = (
-        policy?.Properties.PolicyDocument as {
+        policy.Properties.PolicyDocument as {
           Statement: { Sid?: string; Action: string | string[] }[];
         }
       ).Statement;
