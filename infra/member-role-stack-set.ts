@@ -75,9 +75,11 @@ class MemberRoleStackSet extends Construct {
   ) {
     super(scope, id);
     const { settings } = props;
-    const [homeRegion] = settings.organizationRegions;
+    // readSettings refuses an empty organizationRegions.
+    const [homeRegion = settings.memberRoleRegion] =
+      settings.organizationRegions;
     const inHomeRegion = new CfnCondition(this, 'InHomeRegion', {
-      expression: Fn.conditionEquals(Aws.REGION, homeRegion ?? Aws.REGION),
+      expression: Fn.conditionEquals(Aws.REGION, homeRegion),
     });
     this.stackSet = new CfnStackSet(this, 'StackSet', {
       stackSetName: MEMBER_ROLE_STACK_SET_NAME,
