@@ -1,5 +1,5 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
-import { CfnConfigRule } from 'aws-cdk-lib/aws-config';
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnConfigRule, CfnConformancePack } from 'aws-cdk-lib/aws-config';
 import { Policy } from 'aws-cdk-lib/aws-iam';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
@@ -10,10 +10,16 @@ import {
   inputParametersOf,
   sourceDetailsOf,
 } from './config-rules.js';
+import {
+  CONFORMANCE_PACK_NAME,
+  conformancePackBody,
+  functionArnParameterOf,
+} from './conformance-pack.js';
 import { FindingInsights } from './insights.js';
 import { pascalCase } from './names.js';
 import {
   acknowledgeEvaluationWildcards,
+  acknowledgePackRuleWildcard,
   evaluationStatements,
 } from './permissions.js';
 import {
@@ -34,17 +40,36 @@ interface AccountStackProps extends VpceGuardStackProps {
   readonly readRepoFile: RemediationRunbooksProps['readRepoFile'];
 }
 
+/** One rule's function and Config's permission to invoke it. */
+interface AccountFunction {
+  readonly rule: Rule;
+  readonly ruleFunction: RuleFunction;
+  readonly permission: CfnPermission;
+}
+
 /**
  * vpce-guard in one account-region: per rule a function and an
- * `AWS::Config::ConfigRule`, the insights, and the remediation documents.
+ * `AWS::Config::ConfigRule` (or, with context `deployAs`, one
+ * `AWS::Config::ConformancePack` holding them all, or none), the
+ * insights, and the remediation documents.
  */
 class AccountStack extends Stack {
   public constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id, props);
-    const configRules = props.rules.map((rule) => ({
-      rule,
-      configRule: this.addRule(rule, props.settings),
+    const { settings } = props;
+    const functions = props.rules.map((rule) =>
+      this.addRuleFunction(rule, settings)
+    );
+    const configRules = functions.map((deployed) => ({
+      rule: deployed.rule,
+      configRule:
+        settings.deployAs === 'rules'
+          ? this.addRule(deployed, settings)
+          : this.addPackRulePermissions(deployed),
     }));
+    if (settings.deployAs === 'conformancePack') {
+      this.addConformancePack(functions, settings);
+    }
     new FindingInsights(this, 'Insights', props.rules);
     new RemediationRunbooks(this, 'Remediation', {
       rules: configRules,
@@ -54,7 +79,10 @@ class AccountStack extends Stack {
     });
   }
 
-  private addRule(rule: Rule, settings: DeploymentSettings): CfnConfigRule {
+  private addRuleFunction(
+    rule: Rule,
+    settings: DeploymentSettings
+  ): AccountFunction {
     const id = pascalCase(rule.metadata.id);
     const ruleFunction = new RuleFunction(this, id, { rule, settings });
     // Config checks at creation that it may invoke the function, so the
@@ -65,6 +93,18 @@ class AccountStack extends Stack {
       principal: 'config.amazonaws.com',
       sourceAccount: this.account,
     });
+    new CfnOutput(this, functionArnParameterOf(rule), {
+      description: `The ${rule.metadata.id} function (conformance pack template parameter of the same name)`,
+      value: ruleFunction.function.functionArn,
+    });
+    return { rule, ruleFunction, permission };
+  }
+
+  private addRule(
+    { rule, ruleFunction, permission }: AccountFunction,
+    settings: DeploymentSettings
+  ): CfnConfigRule {
+    const id = pascalCase(rule.metadata.id);
     const configRule = new CfnConfigRule(this, `${id}ConfigRule`, {
       configRuleName: configRuleName(rule),
       description: configDescriptionOf(rule),
@@ -92,6 +132,60 @@ class AccountStack extends Stack {
     });
     acknowledgeEvaluationWildcards(policy, false);
     return configRule;
+  }
+
+  /**
+   * The evaluation policy of a function whose Config rule the stack does
+   * not create (a conformance pack does, or someone else): the rule's ARN
+   * is not known, so the cleanup may read any rule of this account-Region.
+   */
+  private addPackRulePermissions({
+    rule,
+    ruleFunction,
+  }: AccountFunction): undefined {
+    const policy = new Policy(
+      this,
+      `${pascalCase(rule.metadata.id)}Evaluation`,
+      {
+        roles: [ruleFunction.role],
+        statements: evaluationStatements({
+          account: this.account,
+          region: this.region,
+          configRuleArns: [
+            `arn:${Aws.PARTITION}:config:${this.region}:${this.account}:config-rule/*`,
+          ],
+          sources: rule.metadata.inventory,
+        }),
+      }
+    );
+    acknowledgeEvaluationWildcards(policy, false);
+    acknowledgePackRuleWildcard(policy);
+    return undefined;
+  }
+
+  /** One conformance pack holding every rule, each pointing at its function. */
+  private addConformancePack(
+    functions: readonly AccountFunction[],
+    settings: DeploymentSettings
+  ): void {
+    const arnOf = new Map(
+      functions.map(({ rule, ruleFunction }) => [
+        rule,
+        ruleFunction.function.functionArn,
+      ])
+    );
+    const pack = new CfnConformancePack(this, 'ConformancePack', {
+      conformancePackName: CONFORMANCE_PACK_NAME,
+      templateBody: conformancePackBody(
+        functions.map(({ rule }) => rule),
+        settings,
+        'account',
+        (rule) => arnOf.get(rule) ?? ''
+      ),
+    });
+    for (const { permission } of functions) {
+      pack.addResourceDependency(permission);
+    }
   }
 }
 

@@ -1,23 +1,60 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Rule } from '../rules/model/rule.js';
 import { AccountStack } from './account-stack.js';
-import { MemberRoleStack } from './member-role-stack.js';
+import { conformancePackFile, type PackScope } from './conformance-pack.js';
+import {
+  MEMBER_ROLE_STACK_ID,
+  MemberRoleStack,
+  memberRoleTemplateBody,
+} from './member-role-stack.js';
 import { OrganizationStack } from './organization-stack.js';
 import { readFromCheckout } from './remediation.js';
-import { readSettings } from './settings.js';
+import { type DeploymentSettings, readSettings } from './settings.js';
 
-/** The stacks of the vpce-guard app. */
+/** The stacks of the vpce-guard app, and the files written beside them. */
 interface VpceGuardStacks {
   readonly account: AccountStack;
   readonly organization: OrganizationStack;
   readonly memberRole: MemberRoleStack;
+  /**
+   * The plain conformance pack templates in the cloud assembly directory
+   * (`cdk.out/`), for the AWS CLI or Control Tower Customizations.
+   */
+  readonly conformancePackFiles: Readonly<Record<PackScope, string>>;
 }
+
+/** The file name of each plain conformance pack template. */
+const CONFORMANCE_PACK_FILES: Readonly<Record<PackScope, string>> = {
+  organization: 'vpce-guard-organization-conformance-pack.yaml',
+  account: 'vpce-guard-account-conformance-pack.yaml',
+};
+
+/**
+ * Writes the plain conformance pack templates into `outdir`, where
+ * `cdk synth` writes the stacks' templates.
+ */
+const writeConformancePackFiles = (
+  outdir: string,
+  rules: readonly Rule[],
+  settings: DeploymentSettings
+): Record<PackScope, string> => {
+  const write = (scope: PackScope): string => {
+    const path = join(outdir, CONFORMANCE_PACK_FILES[scope]);
+    writeFileSync(path, conformancePackFile(rules, settings, scope));
+    return path;
+  };
+  return { organization: write('organization'), account: write('account') };
+};
 
 /**
  * Adds vpce-guard's three stacks to an app, one function and Config rule per
  * rule of the registry, with settings read from the app's context, and
- * applies cdk-nag's AwsSolutions checks (their errors fail the synth).
+ * applies cdk-nag's AwsSolutions checks (their errors fail the synth). The
+ * plain conformance pack templates are written to the app's output
+ * directory.
  *
  * @param readRepoFile - reads a repository file by its path (a rule's
  *   remediation document); the checkout by default
@@ -30,6 +67,11 @@ const buildApp = (
 ): VpceGuardStacks => {
   const settings = readSettings((key) => app.node.tryGetContext(key), rules);
   const description = 'vpce-guard: VPC-endpoint compliance rules';
+  const memberRoleProps = {
+    rules,
+    settings,
+    description: `${description}: member-account execution role (StackSet)`,
+  };
   const stacks = {
     account: new AccountStack(app, 'VpceGuardAccount', {
       rules,
@@ -41,16 +83,20 @@ const buildApp = (
       rules,
       settings,
       description: `${description} for an organization`,
+      memberRoleTemplateBody: memberRoleTemplateBody(memberRoleProps),
     }),
-    memberRole: new MemberRoleStack(app, 'VpceGuardMemberRole', {
+    // For teams that deploy the member role their own way; the
+    // organization stack's StackSet deploys this same template.
+    memberRole: new MemberRoleStack(app, MEMBER_ROLE_STACK_ID, memberRoleProps),
+    conformancePackFiles: writeConformancePackFiles(
+      app.outdir,
       rules,
-      settings,
-      description: `${description}: member-account execution role (StackSet)`,
-    }),
+      settings
+    ),
   };
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return stacks;
 };
 
 export type { VpceGuardStacks };
-export { buildApp };
+export { buildApp, CONFORMANCE_PACK_FILES };

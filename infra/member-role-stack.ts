@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  App,
   Aws,
   CfnParameter,
   DefaultStackSynthesizer,
@@ -81,5 +85,43 @@ class MemberRoleStack extends Stack {
   }
 }
 
+/** The id of the member-role stack (`cdk deploy VpceGuardMemberRole`). */
+const MEMBER_ROLE_STACK_ID = 'VpceGuardMemberRole';
+
+/**
+ * The synthesized CloudFormation template of {@link MemberRoleStack}, as
+ * JSON text, for the organization stack's StackSet (`TemplateBody`). The
+ * stack is synthesized in an app of its own, in a temporary directory
+ * (removed after), so the template is exactly what
+ * `cdk synth VpceGuardMemberRole` writes, without the CLI's path and
+ * version metadata, which would only make the StackSet's template differ
+ * from one CDK version to the next.
+ */
+const memberRoleTemplateBody = (
+  props: Pick<MemberRoleStackProps, 'rules' | 'settings' | 'description'>
+): string => {
+  const outdir = mkdtempSync(join(tmpdir(), 'vpce-guard-member-role-'));
+  try {
+    const app = new App({
+      outdir,
+      autoSynth: false,
+      analyticsReporting: false,
+      // The CLI passes its context to every App in the process; these two
+      // would add metadata that no StackSet instance needs.
+      postCliContext: {
+        'aws:cdk:enable-path-metadata': false,
+        'aws:cdk:version-reporting': false,
+      },
+    });
+    const stack = new MemberRoleStack(app, MEMBER_ROLE_STACK_ID, props);
+    const template: unknown = app
+      .synth()
+      .getStackArtifact(stack.artifactId).template;
+    return JSON.stringify(template);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+};
+
 export type { MemberRoleStackProps };
-export { MemberRoleStack };
+export { MEMBER_ROLE_STACK_ID, MemberRoleStack, memberRoleTemplateBody };

@@ -1,7 +1,18 @@
-import { Aws, Stack } from 'aws-cdk-lib';
-import { CfnOrganizationConfigRule } from 'aws-cdk-lib/aws-config';
+import { Aws, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  CfnOrganizationConfigRule,
+  CfnOrganizationConformancePack,
+} from 'aws-cdk-lib/aws-config';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { OUTSIDE_ORGANIZATION_REFUSAL } from '../functions/config-rule/organization-guard.js';
 import type { Rule } from '../rules/model/rule.js';
 import type { VpceGuardStackProps } from './account-stack.js';
 import {
@@ -10,14 +21,28 @@ import {
   organizationInputParametersOf,
   organizationRuleName,
 } from './config-rules.js';
+import {
+  CONFORMANCE_PACK_NAME,
+  conformancePackBody,
+  functionArnParameterOf,
+} from './conformance-pack.js';
 import { FindingInsights } from './insights.js';
+import { MemberRoleStackSet } from './member-role-stack-set.js';
 import { centralRoleName, pascalCase } from './names.js';
 import {
   acknowledgeMemberRoleWildcard,
+  acknowledgeOrganizationReadWildcard,
   assumeMemberRoleStatement,
+  readOrganizationStatement,
 } from './permissions.js';
 import { RuleFunction } from './rule-function.js';
 import { type DeploymentSettings, InvalidContextError } from './settings.js';
+
+/** Where the outsider count goes in CloudWatch. */
+const OUTSIDER_METRIC = {
+  namespace: 'vpce-guard',
+  metricName: 'OutsideOrganizationEvents',
+} as const;
 
 /** Lambda's hard limit on a function's resource-based policy. */
 const MAX_RESOURCE_POLICY_BYTES = 20 * 1024;
@@ -44,8 +69,9 @@ const STATEMENT_BYTES = JSON.stringify({
  * limit allows; without, any
  * Config rule may invoke it, and the function refuses every event that
  * does not name the member role — which exists only where the StackSet put
- * it, and trusts only these functions (README, "Who may invoke the
- * organization functions").
+ * it, and trusts only these functions — and every event from an account
+ * outside the organization (README, "Who may invoke the organization
+ * functions").
  *
  * @throws InvalidContextError when the statements would not fit 20 KB
  */
@@ -78,26 +104,73 @@ const invokePermissions = (
   );
 };
 
+/** What the organization stack adds: the member role's template. */
+interface OrganizationStackProps extends VpceGuardStackProps {
+  /**
+   * MemberRoleStack's synthesized template, which the member-role StackSet
+   * deploys (member-role-stack.ts, `memberRoleTemplateBody`).
+   */
+  readonly memberRoleTemplateBody: string;
+}
+
+/** One rule's function and who may invoke it. */
+interface CentralFunction {
+  readonly rule: Rule;
+  readonly ruleFunction: RuleFunction;
+  readonly permissions: readonly CfnPermission[];
+}
+
 /**
  * vpce-guard for a whole organization, deployed in the management or a
  * Config delegated-administrator account, once per Region: per rule a
- * function that acts only through the member role, and an
- * `AWS::Config::OrganizationConfigRule`.
+ * function that acts only through the member role and only for the
+ * organization's accounts; the rules as `AWS::Config::OrganizationConfigRule`s
+ * or one `AWS::Config::OrganizationConformancePack` (context `deployAs`);
+ * the member role in every account through a StackSet; an alarm on events
+ * from outside the organization; the insights.
  */
 class OrganizationStack extends Stack {
-  public constructor(scope: Construct, id: string, props: VpceGuardStackProps) {
+  public constructor(
+    scope: Construct,
+    id: string,
+    props: OrganizationStackProps
+  ) {
     super(scope, id, props);
-    for (const rule of props.rules) this.addRule(rule, props.settings);
+    const { settings } = props;
+    const functions = props.rules.map((rule) =>
+      this.addRuleFunction(rule, settings)
+    );
+    if (settings.deployAs === 'rules') {
+      for (const central of functions)
+        this.addOrganizationRule(central, settings);
+    } else if (settings.deployAs === 'conformancePack') {
+      this.addConformancePack(functions, settings);
+    }
+    this.addOutsiderAlarm();
     new FindingInsights(this, 'Insights', props.rules);
+    if (settings.memberRoleStackSet) {
+      new MemberRoleStackSet(this, 'MemberRole', {
+        settings,
+        templateBody: props.memberRoleTemplateBody,
+      });
+    }
   }
 
-  private addRule(rule: Rule, settings: DeploymentSettings): void {
+  private addRuleFunction(
+    rule: Rule,
+    settings: DeploymentSettings
+  ): CentralFunction {
     const id = pascalCase(rule.metadata.id);
     const ruleFunction = new RuleFunction(this, id, {
       rule,
       settings,
       roleName: centralRoleName(rule, Aws.REGION),
-      environment: { MEMBER_ROLE_NAME: settings.memberRoleName },
+      environment: {
+        MEMBER_ROLE_NAME: settings.memberRoleName,
+        ...(settings.organizationId === undefined
+          ? {}
+          : { ORGANIZATION_ID: settings.organizationId }),
+      },
     });
     ruleFunction.role.addToPrincipalPolicy(
       assumeMemberRoleStatement(
@@ -105,22 +178,43 @@ class OrganizationStack extends Stack {
         settings.organizationId
       )
     );
+    ruleFunction.role.addToPrincipalPolicy(readOrganizationStatement());
     acknowledgeMemberRoleWildcard(ruleFunction.role, settings.memberRoleName);
+    acknowledgeOrganizationReadWildcard(ruleFunction.role);
+    new MetricFilter(this, `${id}OutsideOrganization`, {
+      logGroup: ruleFunction.logGroup,
+      metricNamespace: OUTSIDER_METRIC.namespace,
+      metricName: OUTSIDER_METRIC.metricName,
+      filterPattern: FilterPattern.stringValue(
+        '$.refusal',
+        '=',
+        OUTSIDE_ORGANIZATION_REFUSAL
+      ),
+      metricValue: '1',
+    });
+    new CfnOutput(this, functionArnParameterOf(rule), {
+      description: `The ${rule.metadata.id} function (conformance pack template parameter of the same name)`,
+      value: ruleFunction.function.functionArn,
+    });
     const permissions = invokePermissions(
       this,
       id,
       ruleFunction.function.functionArn,
       settings.memberAccountIds
     );
+    return { rule, ruleFunction, permissions };
+  }
+
+  private addOrganizationRule(
+    { rule, ruleFunction, permissions }: CentralFunction,
+    settings: DeploymentSettings
+  ): void {
     const organizationRule = new CfnOrganizationConfigRule(
       this,
-      `${id}OrganizationRule`,
+      `${pascalCase(rule.metadata.id)}OrganizationRule`,
       {
         organizationConfigRuleName: organizationRuleName(rule),
-        excludedAccounts:
-          settings.excludedAccounts.length > 0
-            ? [...settings.excludedAccounts]
-            : undefined,
+        excludedAccounts: excludedAccountsOf(settings),
         organizationCustomRuleMetadata: {
           lambdaFunctionArn: ruleFunction.function.functionArn,
           organizationConfigRuleTriggerTypes: [...ORGANIZATION_TRIGGER_TYPES],
@@ -135,6 +229,68 @@ class OrganizationStack extends Stack {
       organizationRule.addResourceDependency(permission);
     }
   }
+
+  /**
+   * One organization conformance pack holding every rule, each pointing at
+   * its central function: one unit to deploy, score and remove.
+   */
+  private addConformancePack(
+    functions: readonly CentralFunction[],
+    settings: DeploymentSettings
+  ): void {
+    const arnOf = new Map(
+      functions.map(({ rule, ruleFunction }) => [
+        rule,
+        ruleFunction.function.functionArn,
+      ])
+    );
+    const pack = new CfnOrganizationConformancePack(this, 'ConformancePack', {
+      organizationConformancePackName: CONFORMANCE_PACK_NAME,
+      templateBody: conformancePackBody(
+        functions.map(({ rule }) => rule),
+        settings,
+        'organization',
+        (rule) => arnOf.get(rule) ?? ''
+      ),
+      excludedAccounts: excludedAccountsOf(settings),
+    });
+    // Config checks at creation that it may invoke each function.
+    for (const { permissions } of functions) {
+      for (const permission of permissions) {
+        pack.addResourceDependency(permission);
+      }
+    }
+  }
+
+  /**
+   * Events the functions refused because their account is not in the
+   * organization: each is one warning line with a `refusal` field, which
+   * each function's metric filter counts into one metric.
+   */
+  private addOutsiderAlarm(): void {
+    new Alarm(this, 'OutsideOrganizationEvents', {
+      alarmDescription:
+        'AWS Config of an account outside the organization invoked a vpce-guard function; the event was refused (README, "Who may invoke the organization functions").',
+      metric: new Metric({
+        ...OUTSIDER_METRIC,
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
 }
 
+/** `ExcludedAccounts` of the organization rules or pack; absent when none. */
+const excludedAccountsOf = (
+  settings: DeploymentSettings
+): string[] | undefined =>
+  settings.excludedAccounts.length > 0
+    ? [...settings.excludedAccounts]
+    : undefined;
+
+export type { OrganizationStackProps };
 export { OrganizationStack };

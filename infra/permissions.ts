@@ -8,6 +8,7 @@ import {
   FINDING_ACTIONS,
   inventoryActionsOf,
   MEMBER_ROLE_ACTIONS,
+  ORGANIZATION_READ_ACTIONS,
 } from '../functions/shared/aws/aws-actions.js';
 import type { InventorySource } from '../rules/model/rule.js';
 import { acknowledgeNag } from './nag.js';
@@ -81,6 +82,18 @@ const assumeMemberRoleStatement = (
   });
 
 /**
+ * The organization functions' read of their own organization: its id and
+ * its accounts, which events must come from.
+ */
+const readOrganizationStatement = (): PolicyStatement =>
+  new PolicyStatement({
+    sid: 'ReadOrganization',
+    actions: [...ORGANIZATION_READ_ACTIONS],
+    // Neither action supports resource-level permissions.
+    resources: ['*'],
+  });
+
+/**
  * Acknowledges the wildcards of {@link evaluationStatements} on the policy
  * or role that carries them, each with its evidence.
  *
@@ -108,6 +121,32 @@ const acknowledgeEvaluationWildcards = (
   );
 };
 
+/**
+ * Acknowledges the wildcard of {@link readOrganizationStatement}, and, for
+ * rules a conformance pack creates (their ARNs are generated), the
+ * wildcard over the account's Config rules in {@link evaluationStatements}.
+ */
+const acknowledgeOrganizationReadWildcard = (carrier: IConstruct): void => {
+  acknowledgeNag(
+    carrier,
+    'AwsSolutions-IAM5[Resource::*]',
+    'organizations:DescribeOrganization and organizations:ListAccounts support no resource-level permissions; both are read-only, and tell the function which accounts it may act for.'
+  );
+};
+
+/**
+ * Acknowledges the wildcard over the account's Config rules that an
+ * account function gets when a conformance pack, not the stack, creates
+ * its rule (the rule's ARN is generated).
+ */
+const acknowledgePackRuleWildcard = (carrier: IConstruct): void => {
+  acknowledgeNag(
+    carrier,
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:config:<AWS::Region>:<AWS::AccountId>:config-rule/*]',
+    'A conformance pack creates the rule under an ARN of its own; the statement is limited to this account and Region and to GetComplianceDetailsByConfigRule (read-only).'
+  );
+};
+
 /** Acknowledges the member-role wildcard of {@link assumeMemberRoleStatement}. */
 const acknowledgeMemberRoleWildcard = (
   carrier: IConstruct,
@@ -124,6 +163,9 @@ export type { Scope };
 export {
   acknowledgeEvaluationWildcards,
   acknowledgeMemberRoleWildcard,
+  acknowledgeOrganizationReadWildcard,
+  acknowledgePackRuleWildcard,
   assumeMemberRoleStatement,
   evaluationStatements,
+  readOrganizationStatement,
 };

@@ -26,8 +26,15 @@ import { InvalidContextError } from './settings.js';
 
 /** What {@link RemediationRunbooks} is built from. */
 interface RemediationRunbooksProps {
-  /** Each rule with its Config rule, for the remediation configuration. */
-  readonly rules: readonly { rule: Rule; configRule: CfnConfigRule }[];
+  /**
+   * Each rule with its Config rule, for the remediation configuration;
+   * none when the stack does not create the rule (a conformance pack does,
+   * which context `remediation` does not combine with: infra/settings.ts).
+   */
+  readonly rules: readonly {
+    rule: Rule;
+    configRule: CfnConfigRule | undefined;
+  }[];
   /** Declare a manual `AWS::Config::RemediationConfiguration` per rule. */
   readonly remediationConfiguration: boolean;
   /** Per rule id, fixed values of its document's other parameters. */
@@ -141,7 +148,7 @@ class RemediationRunbooks extends Construct {
         content,
         updateMethod: 'NewVersion',
       });
-      if (props.remediationConfiguration) {
+      if (props.remediationConfiguration && configRule !== undefined) {
         const remediation = new CfnRemediationConfiguration(
           this,
           `${name}RemediationConfiguration`,

@@ -60,6 +60,8 @@ class RuleFunction extends Construct {
   public readonly role: Role;
   /** Events that failed every attempt. */
   public readonly deadLetters: Queue;
+  /** The function's log group, with retention. */
+  public readonly logGroup: LogGroup;
 
   public constructor(scope: Construct, id: string, props: RuleFunctionProps) {
     super(scope, id);
@@ -73,6 +75,7 @@ class RuleFunction extends Construct {
       retention: settings.logRetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.logGroup = logGroup;
     this.deadLetters = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

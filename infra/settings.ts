@@ -21,6 +21,33 @@ const FREQUENCIES = [
 /** A value of {@link FREQUENCIES}. */
 type Frequency = (typeof FREQUENCIES)[number];
 
+/**
+ * How the rules reach AWS Config: one Config rule (organization rule) per
+ * rule, one conformance pack (organization conformance pack) holding them
+ * all, or only the functions, for a pack deployed another way from the
+ * template file the synth writes (README, "Conformance packs").
+ */
+const DEPLOY_AS = ['rules', 'conformancePack', 'functions'] as const;
+
+/** A value of {@link DEPLOY_AS}. */
+type DeployAs = (typeof DEPLOY_AS)[number];
+
+/**
+ * Who creates the member-role StackSet: the management account (`SELF`) or
+ * a StackSets delegated administrator (`DELEGATED_ADMIN`).
+ */
+const STACK_SET_CALLERS = ['SELF', 'DELEGATED_ADMIN'] as const;
+
+/** A value of {@link STACK_SET_CALLERS}. */
+type StackSetCaller = (typeof STACK_SET_CALLERS)[number];
+
+/** An AWS Region id, as the context keys take it. */
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/u;
+
+/** An organization root (`r-…`) or OU (`ou-…-…`) id, as StackSets takes it. */
+const ORGANIZATIONAL_UNIT_PATTERN =
+  /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/u;
+
 /** The retention periods CloudWatch Logs accepts, in days. */
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
@@ -50,6 +77,27 @@ interface DeploymentSettings {
   readonly organizationId: string | undefined;
   /** Regions the organization stack is deployed to (member-role trust). */
   readonly organizationRegions: readonly string[];
+  /** Config rules, a conformance pack, or only the functions. */
+  readonly deployAs: DeployAs;
+  /**
+   * Whether the organization stack deploys the member role through a
+   * service-managed StackSet (off for teams that deploy `MemberRoleStack`
+   * their own way).
+   */
+  readonly memberRoleStackSet: boolean;
+  /**
+   * The OUs (or the root) the StackSet deploys to; empty means the
+   * organization's root, looked up when the stack is deployed.
+   */
+  readonly memberRoleOrganizationalUnitIds: readonly string[];
+  /**
+   * The one Region the StackSet deploys the role in: IAM is global, and a
+   * second stack instance in the same account would find the role's name
+   * taken.
+   */
+  readonly memberRoleRegion: string;
+  /** Whether the StackSet is created from the management account or a delegated administrator. */
+  readonly stackSetCallAs: StackSetCaller;
   /** Declare a manual `RemediationConfiguration` per rule. */
   readonly remediation: boolean;
   /**
@@ -188,6 +236,31 @@ const perRuleMapOf = (
   );
 };
 
+/** The first item of a list context key, which must not be empty. */
+const firstOf = (key: string, items: readonly string[]): string => {
+  const [first] = items;
+  if (first === undefined) {
+    throw new InvalidContextError(`context ${key}: expected at least one item`);
+  }
+  return first;
+};
+
+/**
+ * A remediation configuration names its Config rule, which exists only
+ * when the rules are deployed as rules: a conformance pack names its rules
+ * itself, and `functions` deploys none.
+ */
+const checkRemediationNamesRules = (
+  settings: DeploymentSettings
+): DeploymentSettings => {
+  if (settings.remediation && settings.deployAs !== 'rules') {
+    throw new InvalidContextError(
+      `context remediation: a remediation configuration names its Config rule, which deployAs=${settings.deployAs} does not create; use deployAs=rules, or leave remediation off (the SSM documents are deployed either way)`
+    );
+  }
+  return settings;
+};
+
 /**
  * Reads and validates the deployment settings, filling in defaults.
  *
@@ -198,7 +271,12 @@ const readSettings = (
   rules: readonly Rule[]
 ): DeploymentSettings => {
   const get = (key: string) => fromCli(context(key));
-  return {
+  const organizationRegions = listOf(
+    'organizationRegions',
+    context('organizationRegions') ?? ['us-east-1'],
+    REGION_PATTERN
+  );
+  const settings = {
     periodicFrequency: oneOf(
       'periodicFrequency',
       get('periodicFrequency') ?? 'TwentyFour_Hours',
@@ -239,10 +317,28 @@ const readSettings = (
             get('organizationId'),
             /^o-[a-z0-9]{10,32}$/u
           ),
-    organizationRegions: listOf(
-      'organizationRegions',
-      context('organizationRegions') ?? ['us-east-1'],
-      /^[a-z]{2}(-[a-z]+)+-\d$/u
+    organizationRegions,
+    deployAs: oneOf('deployAs', get('deployAs') ?? 'rules', DEPLOY_AS),
+    memberRoleStackSet: oneOf(
+      'memberRoleStackSet',
+      get('memberRoleStackSet') ?? true,
+      [true, false]
+    ),
+    memberRoleOrganizationalUnitIds: listOf(
+      'memberRoleOrganizationalUnitIds',
+      context('memberRoleOrganizationalUnitIds') ?? [],
+      ORGANIZATIONAL_UNIT_PATTERN
+    ),
+    memberRoleRegion: matching(
+      'memberRoleRegion',
+      get('memberRoleRegion') ??
+        firstOf('organizationRegions', organizationRegions),
+      REGION_PATTERN
+    ),
+    stackSetCallAs: oneOf(
+      'stackSetCallAs',
+      get('stackSetCallAs') ?? 'SELF',
+      STACK_SET_CALLERS
     ),
     remediation: oneOf('remediation', get('remediation') ?? false, [
       true,
@@ -254,7 +350,14 @@ const readSettings = (
       rules
     ),
   };
+  return checkRemediationNamesRules(settings);
 };
 
-export type { ContextReader, DeploymentSettings, Frequency };
+export type {
+  ContextReader,
+  DeployAs,
+  DeploymentSettings,
+  Frequency,
+  StackSetCaller,
+};
 export { InvalidContextError, readSettings };

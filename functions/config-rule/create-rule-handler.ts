@@ -4,8 +4,14 @@ import type { Rule } from '../../rules/model/rule.js';
 import { executionRoleArn } from '../shared/aws/credentials.js';
 import { VpceGuardError } from '../shared/errors.js';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../shared/formats/asff.js';
+import { parseConfigEvent } from '../shared/formats/config-event.js';
 import { UpdatedAtMemo } from '../shared/report/securityhub-reporter.js';
 import { type LoggedContext, logInvocation } from './log-invocation.js';
+import {
+  AccountOutsideOrganizationError,
+  type OrganizationGuard,
+  OUTSIDE_ORGANIZATION_REFUSAL,
+} from './organization-guard.js';
 import {
   type AccountClients,
   type AccountTarget,
@@ -59,7 +65,26 @@ interface RuleHandlerOptions {
    * pointed at the function is refused before any AWS call.
    */
   readonly requiredMemberRoleName?: string | undefined;
+  /**
+   * Organization deployments: every event's account must be an ACTIVE
+   * account of the organization, checked before any credentials are asked
+   * for (functions/config-rule/organization-guard.ts).
+   */
+  readonly organizationGuard?: OrganizationGuard | undefined;
 }
+
+/** Why an event was refused without being evaluated. */
+interface RefusedEvent {
+  readonly reason: typeof OUTSIDE_ORGANIZATION_REFUSAL;
+  readonly accountId: string;
+  readonly organizationId: string;
+}
+
+/**
+ * What one invocation did: what it sent, or, for an event the organization
+ * guard refused, nothing sent and why.
+ */
+type RuleHandlerResult = RuleRunResult & { readonly refused?: RefusedEvent };
 
 /**
  * The Lambda handler of one rule: what it sent is its result (Config
@@ -67,7 +92,7 @@ interface RuleHandlerOptions {
  */
 type RuleHandler = MiddyfiedHandler<
   unknown,
-  RuleRunResult,
+  RuleHandlerResult,
   Error,
   LoggedContext
 >;
@@ -112,6 +137,61 @@ const memberClientsCache = (
 };
 
 /**
+ * Member clients only for accounts the guard admits: the check runs before
+ * the clients (and so the role's credentials) are asked for.
+ */
+const admittedAccountsOnly = (
+  clientsFor: (target: AccountTarget) => Promise<AccountClients>,
+  guard: OrganizationGuard | undefined
+): ((target: AccountTarget) => Promise<AccountClients>) => {
+  if (guard === undefined) return clientsFor;
+  return async (target) => {
+    const admission = await guard.admit(target.accountId);
+    if (!admission.admitted) {
+      throw new AccountOutsideOrganizationError(
+        target.accountId,
+        admission.organizationId
+      );
+    }
+    return clientsFor(target);
+  };
+};
+
+/**
+ * An outsider's event ends here, without an error: Lambda would retry a
+ * failed event twice and then park it in the dead-letter queue, and an
+ * outsider could keep the function's error alarm firing, hiding real
+ * failures. The warning's `refusal` field is what the organization
+ * stack's metric filter and alarm count.
+ */
+const refuseOutsider = (
+  event: unknown,
+  refusal: AccountOutsideOrganizationError,
+  logger: Logger
+): RuleHandlerResult => {
+  logger.warn(
+    {
+      refusal: OUTSIDE_ORGANIZATION_REFUSAL,
+      refusedAccountId: refusal.accountId,
+      organizationId: refusal.organizationId,
+    },
+    'refused an event from an account outside the organization'
+  );
+  return {
+    // The event was parsed before the guard ran, so this cannot throw.
+    trigger: parseConfigEvent(event).trigger.kind,
+    evaluations: [],
+    sentToConfig: [],
+    sentToSecurityHub: [],
+    refused: {
+      reason: OUTSIDE_ORGANIZATION_REFUSAL,
+      accountId: refusal.accountId,
+      organizationId: refusal.organizationId,
+    },
+  };
+};
+
+/**
  * One warning per ignored parameter name for the container's life: Config
  * sends the same parameters with every event, and a warning on each would
  * bury the other lines without telling anything new.
@@ -148,24 +228,34 @@ const createRuleHandler = (options: RuleHandlerOptions): RuleHandler => {
     options.logLevel === undefined
       ? options.logger
       : options.logger.child({}, { level: options.logLevel });
-  const clientsFor = memberClientsCache(ruleId, options.clients);
+  const clientsFor = admittedAccountsOnly(
+    memberClientsCache(ruleId, options.clients),
+    options.organizationGuard
+  );
   const updatedAt = new UpdatedAtMemo();
   const onIgnoredParameters = warnOncePerName(rule);
-  const evaluateConfigEvent = (
+  const evaluateConfigEvent = async (
     event: unknown,
     context: LoggedContext
-  ): Promise<RuleRunResult> =>
-    runConfigRule(event, {
-      rule,
-      clientsFor,
-      logger: context.logger ?? logger,
-      runbookBaseUrl: options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
-      requiredExecutionRoleName: options.requiredMemberRoleName,
-      clock,
-      updatedAt,
-      onIgnoredParameters,
-    });
-  return middy<unknown, RuleRunResult, Error, LoggedContext>(
+  ): Promise<RuleHandlerResult> => {
+    const invocationLogger = context.logger ?? logger;
+    try {
+      return await runConfigRule(event, {
+        rule,
+        clientsFor,
+        logger: invocationLogger,
+        runbookBaseUrl: options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
+        requiredExecutionRoleName: options.requiredMemberRoleName,
+        clock,
+        updatedAt,
+        onIgnoredParameters,
+      });
+    } catch (error) {
+      if (!(error instanceof AccountOutsideOrganizationError)) throw error;
+      return refuseOutsider(event, error, invocationLogger);
+    }
+  };
+  return middy<unknown, RuleHandlerResult, Error, LoggedContext>(
     evaluateConfigEvent
   ).use(logInvocation(logger, ruleId));
 };
@@ -180,14 +270,16 @@ const createUnconfiguredHandler = (
   ruleId: string | undefined,
   logger: Logger
 ): RuleHandler =>
-  middy<unknown, RuleRunResult, Error, LoggedContext>(() =>
+  middy<unknown, RuleHandlerResult, Error, LoggedContext>(() =>
     Promise.reject(new RuleNotConfiguredError(ruleId))
   ).use(logInvocation(logger, ruleId));
 
 export type {
   MemberRoleRequest,
+  RefusedEvent,
   RuleHandler,
   RuleHandlerClients,
   RuleHandlerOptions,
+  RuleHandlerResult,
 };
 export { createRuleHandler, createUnconfiguredHandler, RuleNotConfiguredError };

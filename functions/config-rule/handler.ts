@@ -5,7 +5,11 @@ import {
   createUnconfiguredHandler,
   type RuleHandler,
 } from './create-rule-handler.js';
-import { createSdkRuleClients } from './sdk-clients.js';
+import { createOrganizationGuard } from './organization-guard.js';
+import {
+  createSdkOrganizationReader,
+  createSdkRuleClients,
+} from './sdk-clients.js';
 
 // The function's environment, read once at cold start: infra deploys one
 // function per rule from this entry and tells it which one in RULE_ID.
@@ -15,10 +19,26 @@ const LOG_LEVEL = process.env.LOG_LEVEL;
 const RUNBOOK_BASE_URL = process.env.RUNBOOK_BASE_URL;
 // Set by the organization deployment: events must act through this role.
 const MEMBER_ROLE_NAME = process.env.MEMBER_ROLE_NAME || undefined;
+// Set by the organization deployment when context organizationId pins it.
+const ORGANIZATION_ID = process.env.ORGANIZATION_ID || undefined;
+const REGION = process.env.AWS_REGION;
+const PRINCIPAL = 'the function role';
 
 const clock = (): Date => new Date();
 const logger = createLogger();
 const rule = RULE_ID === undefined ? undefined : findRule(RULE_ID);
+// Organization functions serve only the organization's accounts.
+const organizationGuard =
+  MEMBER_ROLE_NAME === undefined
+    ? undefined
+    : createOrganizationGuard({
+        readOrganization: createSdkOrganizationReader({
+          region: REGION,
+          principal: PRINCIPAL,
+        }),
+        clock,
+        pinnedOrganizationId: ORGANIZATION_ID,
+      });
 
 /**
  * The AWS Config custom-rule Lambda entry point. Its SDK clients are
@@ -29,8 +49,8 @@ const handler: RuleHandler = rule
   ? createRuleHandler({
       rule,
       clients: createSdkRuleClients({
-        region: process.env.AWS_REGION,
-        principal: 'the function role',
+        region: REGION,
+        principal: PRINCIPAL,
         clock,
       }),
       logger,
@@ -38,6 +58,7 @@ const handler: RuleHandler = rule
       logLevel: LOG_LEVEL,
       runbookBaseUrl: RUNBOOK_BASE_URL,
       requiredMemberRoleName: MEMBER_ROLE_NAME,
+      organizationGuard,
     })
   : createUnconfiguredHandler(RULE_ID, logger);
 

@@ -1,5 +1,6 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -9,6 +10,10 @@ import {
   sdkClientConfig,
 } from '../shared/aws/client-config.js';
 import { assumedRoleCredentials } from '../shared/aws/credentials.js';
+import {
+  type OrganizationAccounts,
+  readOrganizationAccounts,
+} from '../shared/aws/organization-accounts.js';
 import type { RuleHandlerClients } from './create-rule-handler.js';
 import type { AccountClients } from './run-config-rule.js';
 
@@ -71,5 +76,19 @@ const createSdkRuleClients = (
   };
 };
 
+/**
+ * Reads the function's own organization through an Organizations client
+ * with the settings of functions/shared/aws/client-config.ts. The client
+ * is created here, once; the SDK sends every Region's calls to the
+ * partition's one Organizations endpoint. Organization deployments give
+ * it to their guard (functions/config-rule/organization-guard.ts).
+ */
+const createSdkOrganizationReader = (
+  options: Pick<SdkRuleClientsOptions, 'region' | 'principal'>
+): (() => Promise<OrganizationAccounts>) => {
+  const client = new OrganizationsClient(sdkClientConfig(options.region));
+  return () => readOrganizationAccounts(client, options.principal);
+};
+
 export type { SdkRuleClientsOptions };
-export { createSdkRuleClients };
+export { createSdkOrganizationReader, createSdkRuleClients };

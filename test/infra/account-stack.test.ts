@@ -6,6 +6,7 @@ import { readFromCheckout } from '../../infra/remediation.js';
 import { ruleFilePath } from '../../rules/files.js';
 import { rules } from '../../rules/index.js';
 import { resourcesOf, synthesize } from './synth.js';
+import { packTemplateOf } from './template-body.js';
 
 const ruleIds = rules.map((rule) => rule.metadata.id);
 const ruleCases = rules.map((rule) => [rule.metadata.id, rule] as const);
@@ -351,5 +352,117 @@ describe('AccountStack', () => {
     grown.account.hasResourceProperties('AWS::Config::ConfigRule', {
       ConfigRuleName: 'vpce-guard-extra-rule',
     });
+  });
+});
+
+describe('AccountStack: deployAs', () => {
+  it('deploys every rule in one conformance pack instead of Config rules', () => {
+    // Act
+    const { account } = synthesize({
+      context: { deployAs: 'conformancePack' },
+    });
+
+    // Assert
+    account.resourceCountIs('AWS::Config::ConfigRule', 0);
+    account.resourceCountIs('AWS::Config::ConformancePack', 1);
+    account.hasResourceProperties('AWS::Config::ConformancePack', {
+      ConformancePackName: 'vpce-guard',
+    });
+  });
+
+  it.each(ruleCases)(
+    'puts %s in the pack as a custom Lambda rule on its function, with its own parameters only',
+    (ruleId, rule) => {
+      // Arrange
+      const { account } = synthesize({
+        context: {
+          deployAs: 'conformancePack',
+          ruleParameters: { 'interface-endpoint-multi-az': { minAzs: '3' } },
+        },
+      });
+      const [pack] = Object.values(
+        resourcesOf(account, 'AWS::Config::ConformancePack')
+      );
+      const [functionId] =
+        Object.entries(resourcesOf(account, 'AWS::Lambda::Function')).find(
+          ([, fn]) =>
+            (fn.Properties.Environment as { Variables: Record<string, string> })
+              .Variables.RULE_ID === ruleId
+        ) ?? [];
+
+      // Act
+      const packRule = packTemplateOf(pack?.Properties.TemplateBody).Resources[
+        pascalCase(ruleId)
+      ];
+
+      // Assert
+      expect(packRule?.Properties).toMatchObject({
+        ConfigRuleName: `vpce-guard-${ruleId}`,
+        Scope: {
+          ComplianceResourceTypes: [...rule.metadata.triggerResourceTypes],
+        },
+        Source: {
+          Owner: 'CUSTOM_LAMBDA',
+          SourceIdentifier: `<GetAtt:${functionId}.Arn>`,
+        },
+      });
+      expect(packRule?.Properties.InputParameters).toEqual(
+        ruleId === 'interface-endpoint-multi-az' ? { minAzs: '3' } : undefined
+      );
+    }
+  );
+
+  it('lets the cleanup read the account’s rules, whose ARNs the pack generates', () => {
+    // Arrange
+    const { account } = synthesize({
+      context: { deployAs: 'conformancePack' },
+    });
+
+    // Act
+    const cleanups = Object.values(resourcesOf(account, 'AWS::IAM::Policy'))
+      .flatMap(
+        (policy) =>
+          (
+            policy.Properties.PolicyDocument as {
+              Statement: { Sid?: string; Resource: unknown }[];
+            }
+          ).Statement
+      )
+      .filter((statement) => statement.Sid === 'FindStaleEvaluations');
+
+    // Assert
+    expect(cleanups).toHaveLength(rules.length);
+    for (const statement of cleanups) {
+      expect(statement.Resource).toEqual({
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':config:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':config-rule/*',
+          ],
+        ],
+      });
+    }
+  });
+
+  it('deploys only the functions, each with its ARN as an output, for a pack deployed another way', () => {
+    // Act
+    const { account } = synthesize({ context: { deployAs: 'functions' } });
+
+    // Assert
+    account.resourceCountIs('AWS::Config::ConfigRule', 0);
+    account.resourceCountIs('AWS::Config::ConformancePack', 0);
+    account.resourceCountIs('AWS::Lambda::Function', rules.length);
+    expect(Object.keys(account.toJSON().Outputs).sort()).toEqual(
+      [
+        'AutomationRoleArn',
+        ...rules.map((rule) => `${pascalCase(rule.metadata.id)}FunctionArn`),
+      ].sort()
+    );
   });
 });

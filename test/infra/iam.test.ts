@@ -4,6 +4,7 @@ import {
   accountActionsOf,
   inventoryActionsOf,
   MEMBER_ROLE_ACTIONS,
+  ORGANIZATION_READ_ACTIONS,
 } from '../../functions/shared/aws/aws-actions.js';
 import { pascalCase } from '../../infra/names.js';
 import { rules } from '../../rules/index.js';
@@ -55,7 +56,11 @@ describe('IAM of the stacks', () => {
 
     // Assert
     expect(called).toEqual(
-      [...accountActionsOf(INVENTORY_SOURCES), ...MEMBER_ROLE_ACTIONS].sort()
+      [
+        ...accountActionsOf(INVENTORY_SOURCES),
+        ...MEMBER_ROLE_ACTIONS,
+        ...ORGANIZATION_READ_ACTIONS,
+      ].sort()
     );
   });
 
@@ -85,8 +90,12 @@ describe('IAM of the stacks', () => {
             !rules.some((rule) => rule.metadata.inventory.includes(source))
         )
       );
+      // STS and Organizations are called in the central account.
       const called = actionsCalledUnder('functions').filter(
-        (action) => !action.startsWith('sts:') && !unread.includes(action)
+        (action) =>
+          !action.startsWith('sts:') &&
+          !action.startsWith('organizations:') &&
+          !unread.includes(action)
       );
 
       // Act

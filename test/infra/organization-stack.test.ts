@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { Match } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { pascalCase } from '../../infra/names.js';
 import { InvalidContextError } from '../../infra/settings.js';
 import { rules } from '../../rules/index.js';
 import { resourcesOf, synthesize } from './synth.js';
+import { packTemplateOf } from './template-body.js';
 
 const ruleCases = rules.map((rule) => [rule.metadata.id, rule] as const);
 
@@ -12,11 +14,41 @@ interface Statement {
   readonly Condition?: unknown;
 }
 
-const statementsOf = (template: ReturnType<typeof synthesize>['account']) =>
-  Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
-    (policy) =>
-      (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement
+/** The logical ids of the rule functions' roles (`vpce-guard-<rule>-<region>`). */
+const ruleRoleIds = (template: Template): string[] =>
+  Object.entries(resourcesOf(template, 'AWS::IAM::Role'))
+    .filter(([, role]) =>
+      JSON.stringify(role.Properties.RoleName ?? '').includes('vpce-guard-')
+    )
+    .map(([id]) => id);
+
+/** The statements of the policies attached to the rule functions' roles. */
+const statementsOf = (template: Template) => {
+  const roles = ruleRoleIds(template);
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((policy) =>
+      (policy.Properties.Roles as { Ref: string }[]).some((role) =>
+        roles.includes(role.Ref)
+      )
+    )
+    .flatMap(
+      (policy) =>
+        (policy.Properties.PolicyDocument as { Statement: Statement[] })
+          .Statement
+    );
+};
+
+/** The rule functions (not the CDK custom-resource provider). */
+const ruleFunctionsOf = (template: Template) =>
+  Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).filter(
+    ([, fn]) =>
+      (fn.Properties.Environment as { Variables?: Record<string, string> })
+        ?.Variables?.RULE_ID !== undefined
   );
+
+const environmentOf = (fn: { Properties: Record<string, unknown> }) =>
+  (fn.Properties.Environment as { Variables: Record<string, string> })
+    .Variables;
 
 const actionsOf = (statement: Statement): string[] =>
   typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
@@ -143,21 +175,34 @@ describe('OrganizationStack', () => {
     );
   });
 
-  it('requires every event to name the member role', () => {
+  it('requires every event to name the member role, with the organization unpinned by default', () => {
     // Arrange
     const { organization } = synthesize();
 
+    // Act
+    const functions = ruleFunctionsOf(organization);
+
     // Assert
-    organization.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({
-          MEMBER_ROLE_NAME: 'VpceGuardMemberRole',
-        }),
-      },
-    });
+    expect(functions).toHaveLength(rules.length);
+    for (const [, fn] of functions) {
+      expect(environmentOf(fn).MEMBER_ROLE_NAME).toBe('VpceGuardMemberRole');
+      expect(environmentOf(fn).ORGANIZATION_ID).toBeUndefined();
+    }
   });
 
-  it('lets the functions assume the member role and touch nothing else in AWS', () => {
+  it('pins the functions to the organization the context names', () => {
+    // Arrange
+    const { organization } = synthesize({
+      context: { organizationId: 'o-abcdefghij' },
+    });
+
+    // Assert
+    for (const [, fn] of ruleFunctionsOf(organization)) {
+      expect(environmentOf(fn).ORGANIZATION_ID).toBe('o-abcdefghij');
+    }
+  });
+
+  it('lets the functions read the organization, assume the member role and touch nothing else in AWS', () => {
     // Arrange
     const { organization } = synthesize();
 
@@ -168,6 +213,8 @@ describe('OrganizationStack', () => {
     expect([...actions].sort()).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',
+      'organizations:DescribeOrganization',
+      'organizations:ListAccounts',
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
@@ -226,5 +273,380 @@ describe('OrganizationStack', () => {
         },
       });
     }
+  });
+});
+
+describe('OrganizationStack: the organization guard', () => {
+  it('lets each function read the organization it checks events against', () => {
+    // Arrange
+    const { organization } = synthesize();
+
+    // Act
+    const reads = statementsOf(organization).filter((statement) =>
+      actionsOf(statement).includes('organizations:ListAccounts')
+    );
+
+    // Assert
+    expect(reads).toHaveLength(rules.length);
+    for (const statement of reads) {
+      expect(statement).toMatchObject({
+        Action: [
+          'organizations:DescribeOrganization',
+          'organizations:ListAccounts',
+        ],
+        Resource: '*',
+      });
+    }
+  });
+
+  it('counts each function’s refused outsider events into one metric', () => {
+    // Arrange
+    const { organization } = synthesize();
+
+    // Act
+    const filters = Object.values(
+      resourcesOf(organization, 'AWS::Logs::MetricFilter')
+    );
+    const logGroups = Object.keys(
+      resourcesOf(organization, 'AWS::Logs::LogGroup')
+    );
+
+    // Assert
+    expect(filters).toHaveLength(rules.length);
+    expect(
+      filters
+        .map(
+          (filter) => (filter.Properties.LogGroupName as { Ref: string }).Ref
+        )
+        .sort()
+    ).toEqual([...logGroups].sort());
+    for (const filter of filters) {
+      expect(filter.Properties).toMatchObject({
+        FilterPattern: '{ $.refusal = "account-outside-organization" }',
+        MetricTransformations: [
+          {
+            MetricNamespace: 'vpce-guard',
+            MetricName: 'OutsideOrganizationEvents',
+            MetricValue: '1',
+          },
+        ],
+      });
+    }
+  });
+
+  it('alarms on any refused outsider event', () => {
+    // Arrange
+    const { organization } = synthesize();
+
+    // Assert
+    organization.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'vpce-guard',
+      MetricName: 'OutsideOrganizationEvents',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it.each(
+    rules.map((rule) => [
+      rule.metadata.id,
+      `${pascalCase(rule.metadata.id)}FunctionArn`,
+    ])
+  )('outputs the ARN of the %s function as %s', (_ruleId, output) => {
+    // Arrange
+    const { organization } = synthesize();
+
+    // Assert
+    expect(organization.toJSON().Outputs[output]).toEqual(
+      expect.objectContaining({
+        Value: { 'Fn::GetAtt': [expect.any(String), 'Arn'] },
+      })
+    );
+  });
+});
+
+/** The StackSet resource of the organization stack, with its condition. */
+const stackSetOf = (template: Template) => {
+  const stackSets = Object.values(
+    template.findResources('AWS::CloudFormation::StackSet')
+  ) as { Condition?: string; Properties: Record<string, unknown> }[];
+  const [stackSet] = stackSets;
+  if (stackSets.length !== 1 || !stackSet) {
+    throw new Error(`expected one StackSet, found ${stackSets.length}`);
+  }
+  return stackSet;
+};
+
+describe('OrganizationStack: the member-role StackSet', () => {
+  it('deploys the member role through a service-managed StackSet with automatic deployment', () => {
+    // Arrange
+    const { organization } = synthesize();
+
+    // Act
+    const stackSet = stackSetOf(organization);
+
+    // Assert
+    expect(stackSet.Properties).toMatchObject({
+      StackSetName: 'vpce-guard-member-role',
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      CallAs: 'SELF',
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+      Parameters: [
+        {
+          ParameterKey: 'CentralAccountId',
+          ParameterValue: { Ref: 'AWS::AccountId' },
+        },
+      ],
+    });
+  });
+
+  it('deploys exactly the template of MemberRoleStack', () => {
+    // Arrange
+    const context = {
+      organizationRegions: 'eu-west-1,us-east-1',
+      memberRoleName: 'AuditVpce',
+    };
+    const { organization, memberRole } = synthesize({ context });
+
+    // Act
+    const body = JSON.parse(
+      String(stackSetOf(organization).Properties.TemplateBody)
+    );
+
+    // Assert
+    expect(body).toEqual(memberRole.toJSON());
+  });
+
+  it('targets the organization root, looked up at deployment, in the first organization Region by default', () => {
+    // Arrange
+    const { organization } = synthesize({
+      context: { organizationRegions: 'eu-west-1,us-east-1' },
+    });
+
+    // Act
+    const [group] = stackSetOf(organization).Properties.StackInstancesGroup as {
+      DeploymentTargets: { OrganizationalUnitIds: unknown[] };
+      Regions: string[];
+    }[];
+    const lookups = organization.findResources('Custom::AWS');
+
+    // Assert
+    expect(group?.Regions).toEqual(['eu-west-1']);
+    const [lookupId, lookup] = Object.entries(lookups)[0] ?? [];
+    expect(Object.keys(lookups)).toHaveLength(1);
+    expect(group?.DeploymentTargets.OrganizationalUnitIds).toEqual([
+      { 'Fn::GetAtt': [lookupId, 'Roots.0.Id'] },
+    ]);
+    expect(JSON.parse(String(lookup?.Properties.Create))).toMatchObject({
+      service: 'Organizations',
+      action: 'listRoots',
+      outputPaths: ['Roots.0.Id'],
+    });
+  });
+
+  it('targets the OUs and the Region the context names, with no lookup', () => {
+    // Arrange
+    const context = {
+      memberRoleOrganizationalUnitIds: 'ou-ab12-cdefgh34,ou-ab12-ijklmn56',
+      memberRoleRegion: 'eu-central-1',
+      stackSetCallAs: 'DELEGATED_ADMIN',
+    };
+
+    // Act
+    const { organization } = synthesize({ context });
+
+    // Assert
+    expect(stackSetOf(organization).Properties).toMatchObject({
+      CallAs: 'DELEGATED_ADMIN',
+      StackInstancesGroup: [
+        {
+          DeploymentTargets: {
+            OrganizationalUnitIds: ['ou-ab12-cdefgh34', 'ou-ab12-ijklmn56'],
+          },
+          Regions: ['eu-central-1'],
+        },
+      ],
+    });
+    organization.resourceCountIs('Custom::AWS', 0);
+  });
+
+  it('creates the StackSet and the root lookup only in the stack of the first organization Region', () => {
+    // Arrange
+    const { organization } = synthesize({
+      context: { organizationRegions: 'eu-west-1,us-east-1' },
+    });
+    const conditions = organization.toJSON().Conditions as Record<
+      string,
+      unknown
+    >;
+
+    // Act
+    const conditional = Object.entries(
+      organization.toJSON().Resources as Record<
+        string,
+        { Type: string; Condition?: string }
+      >
+    ).filter(([, resource]) => resource.Condition !== undefined);
+
+    // Assert
+    const [conditionId, condition] = Object.entries(conditions)[0] ?? [];
+    expect(condition).toEqual({
+      'Fn::Equals': [{ Ref: 'AWS::Region' }, 'eu-west-1'],
+    });
+    expect(
+      conditional
+        .map(([, resource]) => [resource.Type, resource.Condition])
+        .sort()
+    ).toEqual(
+      [
+        ['AWS::CloudFormation::StackSet', conditionId],
+        ['Custom::AWS', conditionId],
+        ['AWS::IAM::Policy', conditionId],
+        ['AWS::IAM::Role', conditionId],
+        ['AWS::Lambda::Function', conditionId],
+      ].sort()
+    );
+  });
+
+  it('leaves the StackSet out when the context says the role is deployed another way', () => {
+    // Arrange
+    const { organization } = synthesize({
+      context: { memberRoleStackSet: false },
+    });
+
+    // Assert
+    organization.resourceCountIs('AWS::CloudFormation::StackSet', 0);
+    organization.resourceCountIs('Custom::AWS', 0);
+  });
+
+  it('stops the synth when the member-role template would not fit a StackSet', () => {
+    // Arrange: each Region adds one trusted role ARN per rule
+    const regions = Array.from(
+      { length: 60 },
+      (_, index) =>
+        `zz-${'abcdefghij'[index % 10]}${'klmnopqrst'[Math.floor(index / 10)]}-1`
+    );
+
+    // Act and Assert
+    expect(() =>
+      synthesize({ context: { organizationRegions: regions } })
+    ).toThrow(
+      /the member-role template is \d+ bytes .*; a StackSet's TemplateBody holds at most 51200/u
+    );
+  });
+});
+
+describe('OrganizationStack: deployAs', () => {
+  it('deploys every rule in one organization conformance pack instead of organization rules', () => {
+    // Arrange
+    const context = {
+      deployAs: 'conformancePack',
+      excludedAccounts: '111111111111',
+      ruleParameters: { 'interface-endpoint-multi-az': { minAzs: '3' } },
+    };
+
+    // Act
+    const { organization } = synthesize({ context });
+
+    // Assert
+    organization.resourceCountIs('AWS::Config::OrganizationConfigRule', 0);
+    organization.resourceCountIs('AWS::Config::OrganizationConformancePack', 1);
+    organization.hasResourceProperties(
+      'AWS::Config::OrganizationConformancePack',
+      {
+        OrganizationConformancePackName: 'vpce-guard',
+        ExcludedAccounts: ['111111111111'],
+      }
+    );
+  });
+
+  it.each(rules.map((rule) => [rule.metadata.id, rule] as const))(
+    'puts %s in the pack as a custom Lambda rule on its central function, acting through the member role',
+    (ruleId, rule) => {
+      // Arrange
+      const { organization } = synthesize({
+        context: {
+          deployAs: 'conformancePack',
+          ruleParameters: { 'interface-endpoint-multi-az': { minAzs: '3' } },
+        },
+      });
+      const [pack] = Object.values(
+        resourcesOf(organization, 'AWS::Config::OrganizationConformancePack')
+      );
+      const [functionId] =
+        ruleFunctionsOf(organization).find(
+          ([, fn]) => environmentOf(fn).RULE_ID === ruleId
+        ) ?? [];
+
+      // Act
+      const template = packTemplateOf(pack?.Properties.TemplateBody);
+
+      // Assert
+      expect(template.Resources[pascalCase(ruleId)]).toEqual({
+        Type: 'AWS::Config::ConfigRule',
+        Properties: {
+          ConfigRuleName: `vpce-guard-${ruleId}`,
+          Description: expect.any(String),
+          InputParameters: {
+            ...(ruleId === 'interface-endpoint-multi-az'
+              ? { minAzs: '3' }
+              : {}),
+            ExecutionRoleName: 'VpceGuardMemberRole',
+          },
+          Scope: {
+            ComplianceResourceTypes: [...rule.metadata.triggerResourceTypes],
+          },
+          Source: {
+            Owner: 'CUSTOM_LAMBDA',
+            SourceIdentifier: `<GetAtt:${functionId}.Arn>`,
+            SourceDetails: [
+              {
+                EventSource: 'aws.config',
+                MessageType: 'ConfigurationItemChangeNotification',
+              },
+              {
+                EventSource: 'aws.config',
+                MessageType: 'OversizedConfigurationItemChangeNotification',
+              },
+              {
+                EventSource: 'aws.config',
+                MessageType: 'ScheduledNotification',
+                MaximumExecutionFrequency: 'TwentyFour_Hours',
+              },
+            ],
+          },
+        },
+      });
+    }
+  );
+
+  it('creates the pack only once Config may invoke every function', () => {
+    // Arrange
+    const { organization } = synthesize({
+      context: { deployAs: 'conformancePack' },
+    });
+    const [pack] = Object.values(
+      organization.findResources('AWS::Config::OrganizationConformancePack')
+    ) as { DependsOn?: string[] }[];
+
+    // Assert
+    expect([...(pack?.DependsOn ?? [])].sort()).toEqual(
+      Object.keys(resourcesOf(organization, 'AWS::Lambda::Permission')).sort()
+    );
+  });
+
+  it('deploys only the functions, for a pack deployed another way', () => {
+    // Act
+    const { organization } = synthesize({ context: { deployAs: 'functions' } });
+
+    // Assert
+    organization.resourceCountIs('AWS::Config::OrganizationConfigRule', 0);
+    organization.resourceCountIs('AWS::Config::OrganizationConformancePack', 0);
+    expect(ruleFunctionsOf(organization)).toHaveLength(rules.length);
+    organization.resourceCountIs('AWS::CloudFormation::StackSet', 1);
   });
 });

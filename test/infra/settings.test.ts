@@ -22,8 +22,43 @@ describe('readSettings', () => {
       memberAccountIds: [],
       organizationId: undefined,
       organizationRegions: ['us-east-1'],
+      deployAs: 'rules',
+      memberRoleStackSet: true,
+      memberRoleOrganizationalUnitIds: [],
+      memberRoleRegion: 'us-east-1',
+      stackSetCallAs: 'SELF',
       remediation: false,
       remediationParameters: {},
+    });
+  });
+
+  it('deploys the member role in the first organization Region unless told otherwise', () => {
+    // Act
+    const settings = settingsFrom({
+      organizationRegions: 'eu-west-1,us-east-1',
+    });
+
+    // Assert
+    expect(settings.memberRoleRegion).toBe('eu-west-1');
+  });
+
+  it('reads the StackSet targets, Region and caller, and the deployment form', () => {
+    // Act
+    const settings = settingsFrom({
+      deployAs: 'conformancePack',
+      memberRoleStackSet: 'false',
+      memberRoleOrganizationalUnitIds: 'r-ab12,ou-ab12-cdefgh34',
+      memberRoleRegion: 'eu-central-1',
+      stackSetCallAs: 'DELEGATED_ADMIN',
+    });
+
+    // Assert
+    expect(settings).toMatchObject({
+      deployAs: 'conformancePack',
+      memberRoleStackSet: false,
+      memberRoleOrganizationalUnitIds: ['r-ab12', 'ou-ab12-cdefgh34'],
+      memberRoleRegion: 'eu-central-1',
+      stackSetCallAs: 'DELEGATED_ADMIN',
     });
   });
 
@@ -87,6 +122,31 @@ describe('readSettings', () => {
       'context remediationParameters: no rule "no-such-rule"; rules: private-subnet-gateway-endpoints, interface-endpoint-multi-az, interface-endpoint-private-dns, endpoint-policy-restrictive, interface-endpoint-https-ingress',
     ],
     ['ruleParameters', '{oops', 'context: "{oops" is not valid JSON'],
+    [
+      'deployAs',
+      'pack',
+      'context deployAs: expected one of rules, conformancePack, functions, got "pack"',
+    ],
+    [
+      'memberRoleOrganizationalUnitIds',
+      'o-abcdefghij',
+      'context memberRoleOrganizationalUnitIds[0]: expected a value matching /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/u, got "o-abcdefghij"',
+    ],
+    [
+      'memberRoleRegion',
+      'eu-west',
+      'context memberRoleRegion: expected a value matching /^[a-z]{2}(-[a-z]+)+-\\d$/u, got "eu-west"',
+    ],
+    [
+      'stackSetCallAs',
+      'ADMIN',
+      'context stackSetCallAs: expected one of SELF, DELEGATED_ADMIN, got "ADMIN"',
+    ],
+    [
+      'organizationRegions',
+      [],
+      'context organizationRegions: expected at least one item',
+    ],
   ])(
     'stops on %s = %j with a message naming the key',
     (key, value, message) => {
@@ -96,6 +156,20 @@ describe('readSettings', () => {
       // Assert
       expect(read).toThrow(InvalidContextError);
       expect(read).toThrow(message);
+    }
+  );
+
+  it.each(['conformancePack', 'functions'])(
+    'stops on remediation configurations with deployAs %s, which creates no Config rule to name',
+    (deployAs) => {
+      // Act
+      const read = () => settingsFrom({ deployAs, remediation: true });
+
+      // Assert
+      expect(read).toThrow(InvalidContextError);
+      expect(read).toThrow(
+        `context remediation: a remediation configuration names its Config rule, which deployAs=${deployAs} does not create`
+      );
     }
   );
 });

@@ -52,6 +52,15 @@ const FINDING_ACTIONS = ['securityhub:BatchImportFindings'] as const;
 /** Acting in a member account (credentials.ts). */
 const MEMBER_ROLE_ACTIONS = ['sts:AssumeRole'] as const;
 
+/**
+ * Which accounts the organization functions serve
+ * (organization-accounts.ts), called in their own account.
+ */
+const ORGANIZATION_READ_ACTIONS = [
+  'organizations:DescribeOrganization',
+  'organizations:ListAccounts',
+] as const;
+
 /** What a rule function reading `sources` calls in the account it evaluates. */
 const accountActionsOf = (
   sources: readonly InventorySource[]
@@ -72,4 +81,5 @@ export {
   FINDING_ACTIONS,
   inventoryActionsOf,
   MEMBER_ROLE_ACTIONS,
+  ORGANIZATION_READ_ACTIONS,
 };

@@ -10,6 +10,11 @@ import {
   PutEvaluationsCommand,
 } from '@aws-sdk/client-config-service';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeOrganizationCommand,
+  ListAccountsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import {
   BatchImportFindingsCommand,
@@ -28,8 +33,12 @@ import {
   type RuleHandlerOptions,
   RuleNotConfiguredError,
 } from '../../../functions/config-rule/create-rule-handler.js';
+import { createOrganizationGuard } from '../../../functions/config-rule/organization-guard.js';
 import type { AccountClients } from '../../../functions/config-rule/run-config-rule.js';
-import { createSdkRuleClients } from '../../../functions/config-rule/sdk-clients.js';
+import {
+  createSdkOrganizationReader,
+  createSdkRuleClients,
+} from '../../../functions/config-rule/sdk-clients.js';
 import { serveSnapshot } from '../../helpers/ec2-mock.js';
 import {
   endpoint,
@@ -46,6 +55,7 @@ const ec2 = mockClient(EC2Client);
 const config = mockClient(ConfigServiceClient);
 const securityHub = mockClient(SecurityHubClient);
 const sts = mockClient(STSClient);
+const organizations = mockClient(OrganizationsClient);
 
 const ACCOUNT = '111122223333';
 /** The injected clock: frozen, so two imports fall in one millisecond. */
@@ -152,6 +162,7 @@ beforeEach(() => {
   config.reset();
   securityHub.reset();
   sts.reset();
+  organizations.reset();
   serveSnapshot(ec2, landscape());
   config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   config
@@ -368,6 +379,170 @@ describe('createRuleHandler', () => {
 
     // Assert: the info line 'evaluations reported' is not written
     expect(lines.map((line) => line.msg)).toEqual([]);
+  });
+});
+
+describe('createRuleHandler in an organization deployment', () => {
+  const OUTSIDER = '999999999999';
+
+  /**
+   * The handler as handler.ts builds it, over mocked SDK clients. The
+   * member-role requests are recorded with the clients they got: the
+   * SDK mocks answer before credentials are resolved, so a test resolves
+   * them itself to see the STS call they cost.
+   */
+  const organizationHandler = (logger: Logger = pino({ level: 'silent' })) => {
+    const sdk = createSdkRuleClients({
+      region: 'us-east-1',
+      principal: 'the function role',
+      clock,
+    });
+    const memberClients: AccountClients[] = [];
+    const handler = createRuleHandler({
+      rule: ruleNamed('interface-endpoint-multi-az'),
+      clients: {
+        own: sdk.own,
+        forMemberRole: (request) => {
+          const clients = sdk.forMemberRole(request);
+          memberClients.push(clients);
+          return clients;
+        },
+      },
+      logger,
+      clock,
+      requiredMemberRoleName: 'VpceGuardMember',
+      organizationGuard: createOrganizationGuard({
+        readOrganization: createSdkOrganizationReader({
+          region: 'us-east-1',
+          principal: 'the function role',
+        }),
+        clock,
+      }),
+    });
+    return { handler, memberClients };
+  };
+
+  /** A periodic event from `account`, through the member role. */
+  const memberEvent = (account: string) => {
+    const event = periodic('interface-endpoint-multi-az', {
+      ExecutionRoleName: 'VpceGuardMember',
+    });
+    return {
+      ...event,
+      invokingEvent: event.invokingEvent.replace(ACCOUNT, account),
+      configRuleArn: event.configRuleArn.replace(ACCOUNT, account),
+      accountId: account,
+    };
+  };
+
+  beforeEach(() => {
+    organizations.on(DescribeOrganizationCommand).resolves({
+      Organization: { Id: 'o-a1b2c3d4e5' },
+    });
+    organizations.on(ListAccountsCommand).resolves({
+      Accounts: [{ Id: ACCOUNT, State: 'ACTIVE' }],
+    });
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIAMEMBER',
+        SecretAccessKey: 'secret',
+        SessionToken: 'token',
+        Expiration: new Date(NOW.getTime() + 15 * 60 * 1000),
+      },
+    });
+  });
+
+  it('refuses an event from an account outside the organization without any STS call, logged and counted', async () => {
+    // Arrange
+    const { logger, lines } = collectingLogger();
+
+    const { handler, memberClients } = organizationHandler(logger);
+
+    // Act
+    const result = await handler(
+      memberEvent(OUTSIDER),
+      lambdaContext('request-1')
+    );
+
+    // Assert: the organization was read; no member credentials were even
+    // asked for, so STS was never called; nothing else was called
+    expect(organizations.commandCalls(ListAccountsCommand)).toHaveLength(1);
+    expect(memberClients).toEqual([]);
+    expect(sts.calls()).toEqual([]);
+    expect([...ec2.calls(), ...config.calls(), ...securityHub.calls()]).toEqual(
+      []
+    );
+    expect(result).toEqual({
+      trigger: 'periodic',
+      evaluations: [],
+      sentToConfig: [],
+      sentToSecurityHub: [],
+      refused: {
+        reason: 'account-outside-organization',
+        accountId: OUTSIDER,
+        organizationId: 'o-a1b2c3d4e5',
+      },
+    });
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        msg: 'refused an event from an account outside the organization',
+        refusal: 'account-outside-organization',
+        refusedAccountId: OUTSIDER,
+        organizationId: 'o-a1b2c3d4e5',
+        accountId: OUTSIDER,
+        awsRequestId: 'request-1',
+      }),
+    ]);
+  });
+
+  it('assumes the member role of an account of the organization and evaluates it', async () => {
+    // Arrange
+    const { handler, memberClients } = organizationHandler();
+
+    // Act
+    const result = await handler(
+      memberEvent(ACCOUNT),
+      lambdaContext('request-1')
+    );
+    const [member] = memberClients;
+    await member?.ec2.config.credentials();
+
+    // Assert
+    expect(memberClients).toHaveLength(1);
+    expect(
+      sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input)
+    ).toEqual([
+      {
+        RoleArn: `arn:aws:iam::${ACCOUNT}:role/VpceGuardMember`,
+        RoleSessionName: 'vpce-guard-interface-endpoint-multi-az',
+        DurationSeconds: 900,
+      },
+    ]);
+    expect(result.refused).toBeUndefined();
+    expect(result.evaluations).toHaveLength(1);
+  });
+
+  it('fails the event when the organization cannot be read, before any STS call', async () => {
+    // Arrange
+    organizations.on(ListAccountsCommand).rejects(
+      Object.assign(new Error('throttled'), {
+        name: 'AccessDeniedException',
+      })
+    );
+
+    const { handler, memberClients } = organizationHandler();
+
+    // Act
+    const run = handler(memberEvent(ACCOUNT), lambdaContext('request-1'));
+
+    // Assert
+    await expect(run).rejects.toThrow(
+      'access denied: the function role may not call organizations:ListAccounts'
+    );
+    expect(memberClients).toEqual([]);
+    expect(sts.calls()).toEqual([]);
+    expect(config.calls()).toEqual([]);
   });
 });
 
