@@ -4,6 +4,7 @@ import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { Rule } from '../rules/model/rule.js';
 import type { VpceGuardStackProps } from './account-stack.js';
+import { ConfigFindingsSuppression } from './config-findings.js';
 import {
   configDescriptionOf,
   ORGANIZATION_TRIGGER_TYPES,
@@ -88,7 +89,13 @@ class OrganizationStack extends Stack {
   public constructor(scope: Construct, id: string, props: VpceGuardStackProps) {
     super(scope, id, props);
     for (const rule of props.rules) this.addRule(rule, props.settings);
-    new FindingInsights(this, 'Insights', props.rules);
+    new FindingInsights(this, 'Insights', props.rules, props.settings);
+    new ConfigFindingsSuppression(
+      this,
+      'ConfigFindings',
+      props.rules,
+      props.settings
+    );
   }
 
   private addRule(rule: Rule, settings: DeploymentSettings): void {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { Validations } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { synthesize } from './synth.js';
@@ -86,26 +87,9 @@ describe('checks on the synthesized templates', () => {
       VpceGuardOrganization: organization,
       VpceGuardMemberRole: memberRole,
     }[name];
-    const file = join(workDir, `${stack.stackName}.template.json`);
-    writeFileSync(file, JSON.stringify(template.toJSON(), null, 2));
 
     // Act
-    const lint = spawnSync(
-      'cfn-lint',
-      [
-        '--format',
-        'parseable',
-        '--regions',
-        'us-east-1',
-        // W3005: CDK itself adds DependsOn on a function's role next to the
-        // GetAtt of it; the redundancy is harmless and not ours to remove.
-        '--ignore-checks',
-        'W3005',
-        '--',
-        file,
-      ],
-      { encoding: 'utf8' }
-    );
+    const lint = cfnLint(`${stack.stackName}.template.json`, template);
 
     // Assert: cfn-lint's exit status is a bit mask (2 errors, 4 warnings,
     // 8 informational findings); all must be absent.
@@ -115,4 +99,46 @@ describe('checks on the synthesized templates', () => {
       findings: '',
     });
   });
+
+  it.each(['account', 'organization'] as const)(
+    'passes cfn-lint with no error in the %s stack with findingsSource config (its insights filter on Config’s findings)',
+    (stack) => {
+      // Arrange
+      const template = synthesize({ context: { findingsSource: 'config' } })[
+        stack
+      ];
+
+      // Act
+      const lint = cfnLint(`${stack}-config-findings.template.json`, template);
+
+      // Assert
+      expect(lint.error).toBeUndefined();
+      expect({ status: lint.status, findings: lint.stdout }).toEqual({
+        status: 0,
+        findings: '',
+      });
+    }
+  );
 });
+
+/** Runs cfn-lint on one template, written to the work directory. */
+const cfnLint = (fileName: string, template: Template) => {
+  const file = join(workDir, fileName);
+  writeFileSync(file, JSON.stringify(template.toJSON(), null, 2));
+  return spawnSync(
+    'cfn-lint',
+    [
+      '--format',
+      'parseable',
+      '--regions',
+      'us-east-1',
+      // W3005: CDK itself adds DependsOn on a function's role next to the
+      // GetAtt of it; the redundancy is harmless and not ours to remove.
+      '--ignore-checks',
+      'W3005',
+      '--',
+      file,
+    ],
+    { encoding: 'utf8' }
+  );
+};

@@ -16,7 +16,9 @@ describe('readSettings', () => {
       ruleParameters: {},
       logRetentionDays: 90,
       logLevel: 'info',
-      runbookBaseUrl: 'https://vpce-guard.invalid',
+      runbookBaseUrl: undefined,
+      findingsSource: 'vpce-guard',
+      suppressConfigFindings: true,
       memberRoleName: 'VpceGuardMemberRole',
       excludedAccounts: [],
       memberAccountIds: [],
@@ -32,6 +34,8 @@ describe('readSettings', () => {
     const settings = settingsFrom({
       logRetentionDays: '30',
       remediation: 'true',
+      findingsSource: 'config',
+      suppressConfigFindings: 'false',
       excludedAccounts: '111111111111, 222222222222',
       ruleParameters: '{"interface-endpoint-multi-az":{"minAzs":3}}',
     });
@@ -40,6 +44,8 @@ describe('readSettings', () => {
     expect(settings).toMatchObject({
       logRetentionDays: 30,
       remediation: true,
+      findingsSource: 'config',
+      suppressConfigFindings: false,
       excludedAccounts: ['111111111111', '222222222222'],
       ruleParameters: { 'interface-endpoint-multi-az': { minAzs: '3' } },
     });
@@ -87,6 +93,16 @@ describe('readSettings', () => {
       'context remediationParameters: no rule "no-such-rule"; rules: private-subnet-gateway-endpoints, interface-endpoint-multi-az, interface-endpoint-private-dns, endpoint-policy-restrictive, interface-endpoint-https-ingress',
     ],
     ['ruleParameters', '{oops', 'context: "{oops" is not valid JSON'],
+    [
+      'findingsSource',
+      'securityhub',
+      'context findingsSource: expected one of vpce-guard, config, got "securityhub"',
+    ],
+    [
+      'suppressConfigFindings',
+      'yes',
+      'context suppressConfigFindings: expected one of true, false, got "yes"',
+    ],
   ])(
     'stops on %s = %j with a message naming the key',
     (key, value, message) => {
