@@ -80,7 +80,7 @@ const buildProgram = (
     .option('--exit-zero', 'exit 0 even when something is NON_COMPLIANT')
     .option(
       '--runbook-base-url <url>',
-      'where the repository is published (findings link to rules/<id>/runbook.md under it), for --format asff/html'
+      "where the repository is published: asff findings link to rules/<id>/runbook.md under it (default: the console page of the rule's SSM document); the html report adds a link to each published runbook"
     )
     .action(async (options: ScanOptions) => setStatus(await scan(options, io)));
 
@@ -109,6 +109,10 @@ const buildProgram = (
       'a Config invocation event (see examples/events/)'
     )
     .option('--output <file>', 'write to a file instead of stdout')
+    .option(
+      '--import-findings',
+      'import the findings into Security Hub even for a TESTMODE event (which imports nothing otherwise)'
+    )
     .action(async (options: InvokeOptions) =>
       setStatus(await invoke(options, io))
     );

@@ -4,6 +4,7 @@ import { Policy } from 'aws-cdk-lib/aws-iam';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { Rule } from '../rules/model/rule.js';
+import { ConfigFindingsSuppression } from './config-findings.js';
 import {
   configDescriptionOf,
   configRuleName,
@@ -70,7 +71,13 @@ class AccountStack extends Stack {
     if (settings.deployAs === 'conformancePack') {
       this.addConformancePack(functions, settings);
     }
-    new FindingInsights(this, 'Insights', props.rules);
+    new FindingInsights(this, 'Insights', props.rules, settings);
+    new ConfigFindingsSuppression(
+      this,
+      'ConfigFindings',
+      props.rules,
+      settings
+    );
     new RemediationRunbooks(this, 'Remediation', {
       rules: configRules,
       readRepoFile: props.readRepoFile,

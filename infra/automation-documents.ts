@@ -7,6 +7,7 @@
  * checks them against the rule's metadata both ways. Pure on purpose: no
  * aws-cdk-lib and no file reads at import time.
  */
+import { automationDocumentName } from '../functions/shared/formats/console-links.js';
 import { ruleFilePath } from '../rules/files.js';
 import type { IamAction, Rule } from '../rules/model/rule.js';
 
@@ -30,21 +31,16 @@ interface AutomationDocument {
 /** The resource-id parameter every document takes. */
 const RESOURCE_ID_PARAMETER = 'ResourceId';
 
-/** Every document name starts with it. */
-const DOCUMENT_NAME_PREFIX = 'VpceGuard-';
-
 /**
  * The document name of a rule: `VpceGuard-` and the rule id in PascalCase.
+ * Findings link to the deployed document by the same name
+ * (functions/shared/formats/console-links.ts), so the name is made there.
  *
  * @example documentNameOf('interface-endpoint-multi-az')
  * // 'VpceGuard-InterfaceEndpointMultiAz'
  */
 const documentNameOf = (ruleId: string): string =>
-  DOCUMENT_NAME_PREFIX +
-  ruleId
-    .split('-')
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join('');
+  automationDocumentName(ruleId);
 
 /** The remediation document of a rule, from its folder and metadata. */
 const automationDocumentOf = ({ metadata }: Rule): AutomationDocument => ({

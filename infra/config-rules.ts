@@ -67,12 +67,18 @@ const ORGANIZATION_TRIGGER_TYPES = [
   'ScheduledNotification',
 ] as const;
 
-/** A rule's `InputParameters` from context (empty when none were given). */
+/**
+ * A rule's `InputParameters` from context (empty when none were given).
+ * With `findingsSource` config the functions import nothing: `securityHub`
+ * is `false`, in the parameters Config shows, so anyone reading the rule
+ * sees why.
+ */
 const inputParametersOf = (
   rule: Rule,
   settings: DeploymentSettings
 ): Record<string, string> => ({
   ...settings.ruleParameters[rule.metadata.id],
+  ...(settings.findingsSource === 'config' ? { securityHub: 'false' } : {}),
 });
 
 /**

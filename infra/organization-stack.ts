@@ -15,6 +15,7 @@ import type { Construct } from 'constructs';
 import { OUTSIDE_ORGANIZATION_REFUSAL } from '../functions/config-rule/organization-guard.js';
 import type { Rule } from '../rules/model/rule.js';
 import type { VpceGuardStackProps } from './account-stack.js';
+import { ConfigFindingsSuppression } from './config-findings.js';
 import {
   configDescriptionOf,
   ORGANIZATION_TRIGGER_TYPES,
@@ -147,7 +148,13 @@ class OrganizationStack extends Stack {
       this.addConformancePack(functions, settings);
     }
     this.addOutsiderAlarm();
-    new FindingInsights(this, 'Insights', props.rules);
+    new FindingInsights(this, 'Insights', props.rules, settings);
+    new ConfigFindingsSuppression(
+      this,
+      'ConfigFindings',
+      props.rules,
+      settings
+    );
     if (settings.memberRoleStackSet) {
       new MemberRoleStackSet(this, 'MemberRole', {
         settings,

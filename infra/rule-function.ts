@@ -98,7 +98,10 @@ class RuleFunction extends Construct {
       environment: {
         RULE_ID: rule.metadata.id,
         LOG_LEVEL: settings.logLevel,
-        RUNBOOK_BASE_URL: settings.runbookBaseUrl,
+        // Unset, findings link to the rule's SSM document on the console.
+        ...(settings.runbookBaseUrl === undefined
+          ? {}
+          : { RUNBOOK_BASE_URL: settings.runbookBaseUrl }),
         NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         ...props.environment,
       },

@@ -54,6 +54,17 @@ const LOG_RETENTION_DAYS = [
   2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/**
+ * Which findings Security Hub CSPM shows for the rules: vpce-guard's own
+ * (imported by the functions; the Config integration's are suppressed by
+ * an automation rule) or the AWS Config integration's (the functions
+ * import nothing).
+ */
+const FINDINGS_SOURCES = ['vpce-guard', 'config'] as const;
+
+/** A value of {@link FINDINGS_SOURCES}. */
+type FindingsSource = (typeof FINDINGS_SOURCES)[number];
+
 /** Everything a deployment can be told through CDK context (`cdk.json`). */
 interface DeploymentSettings {
   /** Frequency of the periodic trigger of every rule. */
@@ -62,8 +73,21 @@ interface DeploymentSettings {
   readonly ruleParameters: Readonly<Record<string, Record<string, string>>>;
   readonly logRetentionDays: number;
   readonly logLevel: string;
-  /** Where the repository is published; findings link to `rules/<id>/runbook.md` under it. */
-  readonly runbookBaseUrl: string;
+  /**
+   * Where the repository is published; findings link to
+   * `rules/<id>/runbook.md` under it. Unset, they link to the console page
+   * of the rule's SSM Automation document.
+   */
+  readonly runbookBaseUrl: string | undefined;
+  /** Whose findings Security Hub CSPM shows: vpce-guard's or Config's. */
+  readonly findingsSource: FindingsSource;
+  /**
+   * With `findingsSource` vpce-guard: deploy the automation rule that
+   * suppresses the Config integration's findings of the rules. Only a
+   * Security Hub CSPM administrator (or standalone) account may create one;
+   * a member account leaves it to its administrator.
+   */
+  readonly suppressConfigFindings: boolean;
   /** The role the organization functions assume in every member account. */
   readonly memberRoleName: string;
   /** Accounts the organization rules skip. */
@@ -262,6 +286,29 @@ const checkRemediationNamesRules = (
 };
 
 /**
+ * With `findingsSource` config the functions import nothing, so a rule
+ * told `securityHub` true would be told two things at once.
+ *
+ * @throws InvalidContextError naming the rule
+ */
+const checkFindingsSource = (
+  findingsSource: FindingsSource,
+  ruleParameters: Readonly<Record<string, Record<string, string>>>,
+  rules: readonly Rule[]
+): void => {
+  if (findingsSource !== 'config') return;
+  for (const rule of rules) {
+    const raw = ruleParameters[rule.metadata.id];
+    if (raw?.securityHub === undefined) continue;
+    if (rule.prepare(raw).parameters.securityHub === true) {
+      throw new InvalidContextError(
+        `context ruleParameters.${rule.metadata.id}.securityHub: true contradicts findingsSource config, where Config's integration reports and vpce-guard imports nothing; drop it or use findingsSource vpce-guard`
+      );
+    }
+  }
+};
+
+/**
  * Reads and validates the deployment settings, filling in defaults.
  *
  * @throws InvalidContextError naming the key and what was expected
@@ -276,7 +323,7 @@ const readSettings = (
     context('organizationRegions') ?? ['us-east-1'],
     REGION_PATTERN
   );
-  const settings = {
+  const settings: DeploymentSettings = {
     periodicFrequency: oneOf(
       'periodicFrequency',
       get('periodicFrequency') ?? 'TwentyFour_Hours',
@@ -289,10 +336,23 @@ const readSettings = (
       LOG_RETENTION_DAYS
     ),
     logLevel: oneOf('logLevel', get('logLevel') ?? 'info', LOG_LEVELS),
-    runbookBaseUrl: matching(
-      'runbookBaseUrl',
-      get('runbookBaseUrl') ?? 'https://vpce-guard.invalid',
-      /^https:\/\/[^\s]+$/u
+    runbookBaseUrl:
+      get('runbookBaseUrl') === undefined
+        ? undefined
+        : matching(
+            'runbookBaseUrl',
+            get('runbookBaseUrl'),
+            /^https:\/\/[^\s]+$/u
+          ),
+    findingsSource: oneOf(
+      'findingsSource',
+      get('findingsSource') ?? 'vpce-guard',
+      FINDINGS_SOURCES
+    ),
+    suppressConfigFindings: oneOf(
+      'suppressConfigFindings',
+      get('suppressConfigFindings') ?? true,
+      [true, false]
     ),
     memberRoleName: matching(
       'memberRoleName',
@@ -350,6 +410,7 @@ const readSettings = (
       rules
     ),
   };
+  checkFindingsSource(settings.findingsSource, settings.ruleParameters, rules);
   return checkRemediationNamesRules(settings);
 };
 
@@ -357,7 +418,8 @@ export type {
   ContextReader,
   DeployAs,
   DeploymentSettings,
+  FindingsSource,
   Frequency,
   StackSetCaller,
 };
-export { InvalidContextError, readSettings };
+export { FINDINGS_SOURCES, InvalidContextError, readSettings };

@@ -14,6 +14,11 @@ interface InvokeOptions {
   readonly rule: string;
   readonly event: string;
   readonly output?: string;
+  /**
+   * Import the findings even though the event is a TestMode run, which
+   * otherwise imports nothing: Config emulators accept only TestMode.
+   */
+  readonly importFindings?: boolean;
 }
 
 const lambdaContext = (ruleId: string): Context => ({
@@ -35,7 +40,9 @@ const lambdaContext = (ruleId: string): Context => ({
  * `vpce-guard invoke --rule ID --event FILE`: runs the rule's Lambda
  * handler, built by the same factory as the deployed one
  * (functions/config-rule/create-rule-handler.ts) with the same reporters,
- * on a Config event, and prints what it sent to Config and Security Hub.
+ * on a Config event, and prints what it sent to Config and Security Hub
+ * (and, when it imported nothing, why: `securityHubSkipped`). A TestMode
+ * event imports nothing unless `--import-findings` is given.
  * Its AWS clients take credentials, Region and endpoint from the standard
  * SDK configuration; its log lines go to stderr, as stdout is the JSON it
  * prints.
@@ -57,12 +64,16 @@ const invoke = async (options: InvokeOptions, io: CliIo): Promise<number> => {
     }),
     logger: createLogger('info', io.stderr),
     clock,
+    importFindingsInTestMode: options.importFindings === true,
   });
   const result = await handler(event, lambdaContext(options.rule));
   const document = {
     trigger: result.trigger,
     config: result.sentToConfig,
     securityHub: result.sentToSecurityHub,
+    ...(result.securityHubSkipped === undefined
+      ? {}
+      : { securityHubSkipped: result.securityHubSkipped }),
   };
   await writeReport(
     `${JSON.stringify(document, null, 2)}\n`,

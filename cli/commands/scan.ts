@@ -1,5 +1,4 @@
 import { AwsCallError } from '../../functions/shared/errors.js';
-import { DEFAULT_RUNBOOK_BASE_URL } from '../../functions/shared/formats/asff.js';
 import {
   type AccountRegionLoad,
   loadSnapshotFile,
@@ -26,6 +25,7 @@ import {
   readRuleParameters,
   selectRules,
 } from '../rule-selection.js';
+import { readRunbooks } from '../runbooks.js';
 
 /** Report formats of `scan`. */
 const FORMATS = ['table', 'json', 'asff', 'html'] as const;
@@ -174,18 +174,21 @@ const render = (
       metadata.map((m) => m.id)
     );
   }
-  const base = options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
   if (options.format === 'asff') {
     return renderAsff(
       result.evaluations,
       metadata,
       result.inventories,
-      base,
+      options.runbookBaseUrl,
       new Date()
     );
   }
   if (options.format === 'html') {
-    return renderHtml(result, metadata, base, new Date());
+    return renderHtml(result, metadata, {
+      runbooks: readRunbooks(metadata.map((m) => m.id)),
+      runbookBaseUrl: options.runbookBaseUrl,
+      generatedAt: new Date(),
+    });
   }
   return renderTable(result, metadata, {
     color: options.output === undefined && io.stdout.isTTY === true,

@@ -5,13 +5,14 @@ import type { SourcedInventory } from '../evaluate.js';
 /**
  * The `--format asff` document: the JSON array of ASFF findings that the
  * Lambda rule would import for these evaluations, each stamped for the
- * account that owns the resource.
+ * account that owns the resource. Without `runbookBaseUrl`, each links to
+ * the console page of its rule's SSM Automation document in its Region.
  */
 const renderAsff = (
   evaluations: readonly Evaluation[],
   rules: readonly RuleMetadata[],
   inventories: readonly SourcedInventory[],
-  runbookBaseUrl: string,
+  runbookBaseUrl: string | undefined,
   now: Date
 ): string => {
   const inventoryOf = new Map(

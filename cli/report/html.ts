@@ -49,7 +49,25 @@ const escapeHtml = (text: string): string =>
 interface Context {
   readonly byKey: ReadonlyMap<string, Evaluation>;
   readonly rules: ReadonlyMap<string, RuleMetadata>;
-  readonly runbookBaseUrl: string;
+  /** The runbooks embedded in the page, by rule id. */
+  readonly runbooks: ReadonlyMap<string, string>;
+}
+
+/** What {@link renderHtml} is told besides the scan result. */
+interface HtmlOptions {
+  /**
+   * Each rule's runbook Markdown (`rules/<id>/runbook.md`) by rule id; the
+   * page embeds those of the rules that fail and links each failure to its
+   * rule's copy, so the links work wherever the file is opened.
+   */
+  readonly runbooks: ReadonlyMap<string, string>;
+  /**
+   * Where the repository is published (`--runbook-base-url`): each embedded
+   * runbook then also links to its published copy.
+   */
+  readonly runbookBaseUrl?: string | undefined;
+  /** The time printed in the header. */
+  readonly generatedAt: Date;
 }
 
 const keyOf = (
@@ -79,6 +97,7 @@ th{background:#eee}
 .na{background:#f0f0f0;color:#444}
 .note{font-weight:normal;display:block}
 tr.row-fail td:first-child{border-left:4px solid #b91c1c}
+.runbook pre{white-space:pre-wrap;background:#f7f7f7;border:1px solid #ddd;padding:0.75rem}
 `;
 
 const cell = (text: string): string => `<td>${escapeHtml(text)}</td>`;
@@ -86,12 +105,13 @@ const cell = (text: string): string => `<td>${escapeHtml(text)}</td>`;
 const headerRow = (names: readonly string[]): string =>
   `<tr>${names.map((name) => `<th scope="col">${escapeHtml(name)}</th>`).join('')}</tr>`;
 
-const runbookLink = (context: Context, ruleId: string): string => {
-  const rule = context.rules.get(ruleId);
-  if (!rule) return '';
-  const href = runbookUrl(context.runbookBaseUrl, rule.id);
-  return ` <a href="${escapeHtml(href)}">runbook</a>`;
-};
+/** The id of a rule's embedded runbook, the target of its failures' links. */
+const runbookAnchor = (ruleId: string): string => `runbook-${ruleId}`;
+
+const runbookLink = (context: Context, ruleId: string): string =>
+  context.runbooks.has(ruleId)
+    ? ` <a href="#${escapeHtml(runbookAnchor(ruleId))}">runbook</a>`
+    : '';
 
 /** A table cell with the verdict in words and colour, and its annotation. */
 const verdictCell = (
@@ -391,23 +411,69 @@ const summarySection = (
   ].join('\n');
 };
 
+/** The rules, in registry order, with a failure and an embedded runbook. */
+const failingRulesWithRunbooks = (
+  evaluations: readonly Evaluation[],
+  rules: readonly RuleMetadata[],
+  runbooks: ReadonlyMap<string, string>
+): RuleMetadata[] => {
+  const failing = new Set(
+    evaluations
+      .filter((e) => e.complianceType === 'NON_COMPLIANT')
+      .map((e) => e.ruleId)
+  );
+  return rules.filter((rule) => failing.has(rule.id) && runbooks.has(rule.id));
+};
+
+/**
+ * The runbooks of the failing rules, each as its Markdown text (the page
+ * runs no script to render it), with a link to the published copy when a
+ * base URL was given.
+ */
+const runbooksSection = (
+  rules: readonly RuleMetadata[],
+  options: HtmlOptions
+): string => {
+  if (rules.length === 0) return '';
+  const sections = rules.map((rule) => {
+    const published =
+      options.runbookBaseUrl === undefined
+        ? ''
+        : `<p><a href="${escapeHtml(runbookUrl(options.runbookBaseUrl, rule.id))}">published copy</a></p>`;
+    return [
+      `<section class="runbook" id="${escapeHtml(runbookAnchor(rule.id))}">`,
+      `<h3>${escapeHtml(rule.id)}: ${escapeHtml(rule.title)}</h3>`,
+      published,
+      `<pre>${escapeHtml(options.runbooks.get(rule.id) ?? '')}</pre>`,
+      '</section>',
+    ].join('\n');
+  });
+  return [
+    '<section class="runbooks"><h2>Runbooks</h2>',
+    ...sections,
+    '</section>',
+  ].join('\n');
+};
+
 /**
  * The `--format html` document: one self-contained HTML5 page (inline CSS,
  * no scripts, no external assets) with verdict counts per rule and per
  * account-region, then every VPC's subnets and endpoints with their
- * verdicts, failing rows first, each failure linked to its runbook. Every
- * dynamic string is HTML-escaped.
- *
- * @param runbookBaseUrl - prefix of runbook links, without a trailing slash
- * @param generatedAt - the time printed in the header
+ * verdicts, failing rows first, each failure linked to its rule's runbook,
+ * which the page itself holds (`options.runbooks`). Every dynamic string is
+ * HTML-escaped.
  */
 const renderHtml = (
   result: ScanResult,
   rules: readonly RuleMetadata[],
-  runbookBaseUrl: string,
-  generatedAt: Date
+  options: HtmlOptions
 ): string => {
   const { evaluations, inventories } = result;
+  const embedded = failingRulesWithRunbooks(
+    evaluations,
+    rules,
+    options.runbooks
+  );
   const context: Context = {
     byKey: new Map(
       evaluations.map((e) => [
@@ -416,9 +482,11 @@ const renderHtml = (
       ])
     ),
     rules: new Map(rules.map((rule) => [rule.id, rule])),
-    runbookBaseUrl,
+    runbooks: new Map(
+      embedded.map((rule) => [rule.id, options.runbooks.get(rule.id) ?? ''])
+    ),
   };
-  const time = generatedAt.toISOString();
+  const time = options.generatedAt.toISOString();
   return `${[
     '<!doctype html>',
     '<html lang="en">',
@@ -434,10 +502,12 @@ const renderHtml = (
     summarySection(result, rules),
     problemsSection(result.problems),
     ...inventories.map((sourced) => inventorySection(context, sourced)),
+    runbooksSection(embedded, options),
     '</main>',
     '</body>',
     '</html>',
   ].join('\n')}\n`;
 };
 
+export type { HtmlOptions };
 export { renderHtml };

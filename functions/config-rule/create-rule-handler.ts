@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { Rule } from '../../rules/model/rule.js';
 import { executionRoleArn } from '../shared/aws/credentials.js';
 import { VpceGuardError } from '../shared/errors.js';
-import { DEFAULT_RUNBOOK_BASE_URL } from '../shared/formats/asff.js';
 import { parseConfigEvent } from '../shared/formats/config-event.js';
 import { UpdatedAtMemo } from '../shared/report/securityhub-reporter.js';
 import { type LoggedContext, logInvocation } from './log-invocation.js';
@@ -55,9 +54,15 @@ interface RuleHandlerOptions {
   readonly logLevel?: string | undefined;
   /**
    * Where the repository is published (findings link to `rules/<id>/runbook.md` under it);
-   * a placeholder (`https://vpce-guard.invalid`) when absent.
+   * when absent, findings link to the console page of the rule's deployed
+   * SSM Automation document.
    */
   readonly runbookBaseUrl?: string | undefined;
+  /**
+   * Import findings for `TESTMODE` events too (`vpce-guard invoke
+   * --import-findings`); a TestMode run imports nothing otherwise.
+   */
+  readonly importFindingsInTestMode?: boolean;
   /**
    * The member role every event must name in `ExecutionRoleName`
    * (organization deployments): Config's invoke permission cannot be
@@ -244,7 +249,8 @@ const createRuleHandler = (options: RuleHandlerOptions): RuleHandler => {
         rule,
         clientsFor,
         logger: invocationLogger,
-        runbookBaseUrl: options.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
+        runbookBaseUrl: options.runbookBaseUrl,
+        importFindingsInTestMode: options.importFindingsInTestMode === true,
         requiredExecutionRoleName: options.requiredMemberRoleName,
         clock,
         updatedAt,

@@ -15,8 +15,9 @@ import {
 // function per rule from this entry and tells it which one in RULE_ID.
 const RULE_ID = process.env.RULE_ID;
 const LOG_LEVEL = process.env.LOG_LEVEL;
-// Where the repository is published; findings link to rules/<id>/runbook.md under it.
-const RUNBOOK_BASE_URL = process.env.RUNBOOK_BASE_URL;
+// Where the repository is published; findings link to rules/<id>/runbook.md
+// under it. Unset (the default), they link to the rule's SSM document.
+const RUNBOOK_BASE_URL = process.env.RUNBOOK_BASE_URL || undefined;
 // Set by the organization deployment: events must act through this role.
 const MEMBER_ROLE_NAME = process.env.MEMBER_ROLE_NAME || undefined;
 // Set by the organization deployment when context organizationId pins it.

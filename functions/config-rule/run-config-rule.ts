@@ -57,8 +57,19 @@ interface RuleRunDependencies {
   readonly rule: Rule;
   readonly clientsFor: (target: AccountTarget) => Promise<AccountClients>;
   readonly logger: Logger;
-  /** Where the repository is published: findings link to `rules/<rule-id>/runbook.md` under it. */
-  readonly runbookBaseUrl: string;
+  /**
+   * Where the repository is published: findings link to
+   * `rules/<rule-id>/runbook.md` under it; without it, to the console page
+   * of the rule's SSM Automation document.
+   */
+  readonly runbookBaseUrl?: string | undefined;
+  /**
+   * Import findings even for a `TESTMODE` event. TestMode is a dry run for
+   * Config (nothing stored), and must be one for Security Hub too; only
+   * `vpce-guard invoke --import-findings` sets this, to try the import
+   * against an emulator whose Config accepts nothing but TestMode.
+   */
+  readonly importFindingsInTestMode?: boolean;
   /**
    * Set for the organization deployment: every event must name this member
    * role. Config's invoke permission cannot be limited to one organization
@@ -92,6 +103,8 @@ interface RuleRunResult {
   readonly evaluations: readonly Evaluation[];
   readonly sentToConfig: readonly PutEvaluationsCommandInput[];
   readonly sentToSecurityHub: readonly BatchImportFindingsCommandInput[];
+  /** Why nothing was sent to Security Hub, when the import was skipped. */
+  readonly securityHubSkipped?: string;
 }
 
 /** Evaluations and, when something was loaded, the inventory they came from. */
@@ -254,10 +267,39 @@ const evaluateChange = async (
   };
 };
 
+/** What the Security Hub step did: the requests sent, or why it sent none. */
+interface SecurityHubReport {
+  readonly sent: BatchImportFindingsCommandInput[];
+  readonly skipped?: string;
+}
+
+/**
+ * Why this invocation imports nothing, or `undefined` when it imports: the
+ * rule parameter `securityHub` is false (Config's native integration
+ * instead), or the event is a TestMode run, which must leave no trace
+ * outside the process unless the caller asked for the import.
+ */
+const importSkippedBecause = (
+  rule: PreparedRule,
+  event: ConfigRuleEvent,
+  dependencies: RuleRunDependencies
+): string | undefined => {
+  if (rule.parameters.securityHub === false) {
+    return 'the rule parameter securityHub is false';
+  }
+  if (
+    event.resultToken === 'TESTMODE' &&
+    !dependencies.importFindingsInTestMode
+  ) {
+    return 'TestMode (resultToken TESTMODE) imports nothing; vpce-guard invoke --import-findings imports anyway';
+  }
+  return undefined;
+};
+
 /**
  * One finding per evaluation, imported with the resource owner's
- * credentials after Config has the evaluations; skipped when the rule
- * parameter `securityHub` is false (Config's native integration instead).
+ * credentials after Config has the evaluations; skipped when
+ * {@link importSkippedBecause} says why.
  */
 const reportToSecurityHub = async (
   rule: PreparedRule,
@@ -265,8 +307,9 @@ const reportToSecurityHub = async (
   clients: AccountClients,
   scoped: Scoped,
   dependencies: RuleRunDependencies
-): Promise<BatchImportFindingsCommandInput[]> => {
-  if (rule.parameters.securityHub === false) return [];
+): Promise<SecurityHubReport> => {
+  const skipped = importSkippedBecause(rule, event, dependencies);
+  if (skipped !== undefined) return { sent: [], skipped };
   const { clock } = dependencies;
   const context = {
     partition: event.partition,
@@ -279,11 +322,12 @@ const reportToSecurityHub = async (
   const findings = scoped.evaluations.map((e) =>
     buildFinding(e, rule.metadata, context)
   );
-  return importFindings(clients.securityHub, findings, {
+  const sent = await importFindings(clients.securityHub, findings, {
     principal: clients.principal,
     memo: dependencies.updatedAt,
     now: () => clock().getTime(),
   });
+  return { sent };
 };
 
 const orderingTimestampOf = (
@@ -374,13 +418,14 @@ const runConfigRule = async (
     },
     clients.principal
   );
-  const sentToSecurityHub = await reportToSecurityHub(
+  const securityHub = await reportToSecurityHub(
     rule,
     event,
     clients,
     scoped,
     dependencies
   );
+  const sentToSecurityHub = securityHub.sent;
   dependencies.logger.info(
     {
       trigger: trigger.kind,
@@ -390,6 +435,9 @@ const runConfigRule = async (
       notOwned: scoped.inventory ? rule.notOwned(scoped.inventory).length : 0,
       configBatches: sentToConfig.length,
       securityHubBatches: sentToSecurityHub.length,
+      ...(securityHub.skipped === undefined
+        ? {}
+        : { securityHubSkipped: securityHub.skipped }),
     },
     'evaluations reported'
   );
@@ -398,6 +446,9 @@ const runConfigRule = async (
     evaluations,
     sentToConfig,
     sentToSecurityHub,
+    ...(securityHub.skipped === undefined
+      ? {}
+      : { securityHubSkipped: securityHub.skipped }),
   };
 };
 

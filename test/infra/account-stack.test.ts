@@ -237,6 +237,7 @@ describe('AccountStack', () => {
       if (!policy) throw new Error(`no evaluation policy for ${ruleId}`);
 
       // Act
+      if (!policy) throw new Error(`no evaluation policy for ${ruleId}`);
       const statements = (
         policy.Properties.PolicyDocument as {
           Statement: { Sid?: string; Action: string | string[] }[];

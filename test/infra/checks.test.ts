@@ -122,6 +122,28 @@ describe('checks on the synthesized templates', () => {
     });
   });
 
+  it.each(['account', 'organization'] as const)(
+    'passes cfn-lint with no finding in the %s stack with findingsSource config (its insights filter on Config’s findings)',
+    (stack) => {
+      // Arrange
+      const template = synthesize({ context: { findingsSource: 'config' } })[
+        stack
+      ];
+      const file = join(workDir, `${stack}-config-findings.template.json`);
+      writeFileSync(file, JSON.stringify(template.toJSON(), null, 2));
+
+      // Act
+      const lint = cfnLint(file);
+
+      // Assert
+      expect(lint.error).toBeUndefined();
+      expect({ status: lint.status, findings: lint.findings }).toEqual({
+        status: 0,
+        findings: '',
+      });
+    }
+  );
+
   it.each(['organization', 'account'] as const)(
     'passes cfn-lint with no finding in the plain %s conformance pack template',
     (scope) => {

@@ -16,7 +16,9 @@ describe('readSettings', () => {
       ruleParameters: {},
       logRetentionDays: 90,
       logLevel: 'info',
-      runbookBaseUrl: 'https://vpce-guard.invalid',
+      runbookBaseUrl: undefined,
+      findingsSource: 'vpce-guard',
+      suppressConfigFindings: true,
       memberRoleName: 'VpceGuardMemberRole',
       excludedAccounts: [],
       memberAccountIds: [],
@@ -67,6 +69,8 @@ describe('readSettings', () => {
     const settings = settingsFrom({
       logRetentionDays: '30',
       remediation: 'true',
+      findingsSource: 'config',
+      suppressConfigFindings: 'false',
       excludedAccounts: '111111111111, 222222222222',
       ruleParameters: '{"interface-endpoint-multi-az":{"minAzs":3}}',
     });
@@ -75,6 +79,8 @@ describe('readSettings', () => {
     expect(settings).toMatchObject({
       logRetentionDays: 30,
       remediation: true,
+      findingsSource: 'config',
+      suppressConfigFindings: false,
       excludedAccounts: ['111111111111', '222222222222'],
       ruleParameters: { 'interface-endpoint-multi-az': { minAzs: '3' } },
     });
@@ -146,6 +152,16 @@ describe('readSettings', () => {
       'organizationRegions',
       [],
       'context organizationRegions: expected at least one item',
+    ],
+    [
+      'findingsSource',
+      'securityhub',
+      'context findingsSource: expected one of vpce-guard, config, got "securityhub"',
+    ],
+    [
+      'suppressConfigFindings',
+      'yes',
+      'context suppressConfigFindings: expected one of true, false, got "yes"',
     ],
   ])(
     'stops on %s = %j with a message naming the key',

@@ -231,6 +231,8 @@ const runCase = async (
       clientsFor: async () => clients,
       logger: silent,
       runbookBaseUrl: 'https://runbooks.example.test',
+      // The events are TestMode runs (moto's Config takes nothing else).
+      importFindingsInTestMode: true,
       clock: () => new Date(),
       updatedAt,
     });

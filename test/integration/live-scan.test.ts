@@ -329,7 +329,8 @@ describe('live scans against moto', () => {
       '--rule',
       'interface-endpoint-multi-az',
       '--event',
-      eventFile
+      eventFile,
+      '--import-findings'
     );
 
     // Assert

@@ -1,8 +1,12 @@
 /**
  * Findings in Security Hub (moto): the handler leaves one finding per
  * resource and rule, readable with GetFindings, and a resource fixed in the
- * landscape turns its finding ARCHIVED on the next run.
+ * landscape turns its finding ARCHIVED on the next run. A TestMode run
+ * (`vpce-guard invoke` on the bundled events) imports nothing, unless
+ * `--import-findings` asks for it.
  */
+
+import { readFileSync } from 'node:fs';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import {
   AuthorizeSecurityGroupIngressCommand,
@@ -18,6 +22,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { runConfigRule } from '../../functions/config-rule/run-config-rule.js';
 import { createLogger } from '../../functions/shared/logger.js';
 import { UpdatedAtMemo } from '../../functions/shared/report/securityhub-reporter.js';
+import { runCli, writeTemp } from '../helpers/cli.js';
 import { ruleNamed } from '../helpers/factories.js';
 import { buildLandscape, type Landscape } from './helpers/landscape.js';
 import { resetMoto } from './helpers/moto.js';
@@ -51,6 +56,8 @@ const runRule = async () => {
     rule: ruleNamed(RULE),
     logger: createLogger('silent'),
     runbookBaseUrl: 'https://runbooks.example.test',
+    // The event is a TestMode run: moto's Config accepts nothing else.
+    importFindingsInTestMode: true,
     clock: () => new Date(),
     updatedAt,
     clientsFor: async () => ({
@@ -142,5 +149,100 @@ describe('Security Hub findings against moto', () => {
     expect(fixed).toHaveLength(1);
     expect(fixed[0]?.Compliance?.Status).toBe('PASSED');
     expect(fixed[0]?.RecordState).toBe('ARCHIVED');
+  });
+});
+
+describe('vpce-guard invoke against moto', () => {
+  const INVOKED = 'interface-endpoint-multi-az';
+
+  /** The bundled periodic event (TESTMODE), for moto's account. */
+  const bundledEvent = (): string =>
+    writeTemp(
+      'periodic.json',
+      readFileSync('examples/events/periodic.json', 'utf8').replaceAll(
+        '111122223333',
+        ACCOUNT
+      )
+    );
+
+  const findingsOf = async (ruleId: string) => {
+    const { Findings = [] } = await securityHub.send(
+      new GetFindingsCommand({
+        Filters: {
+          GeneratorId: [
+            { Comparison: 'EQUALS', Value: `vpce-guard/${ruleId}` },
+          ],
+        },
+      })
+    );
+    return Findings;
+  };
+
+  beforeAll(async () => {
+    await resetMoto();
+    await securityHub.send(new EnableSecurityHubCommand({}));
+    await buildLandscape(new EC2Client({}), {
+      vpcs: [
+        {
+          name: 'app',
+          privateSubnets: 2,
+          interfaceEndpoints: [{ service: 'ssm', azs: [0] }],
+        },
+      ],
+    });
+  });
+
+  it('leaves GetFindings empty for a TESTMODE event and says why', async () => {
+    // Act
+    const result = await runCli(
+      'invoke',
+      '--rule',
+      INVOKED,
+      '--event',
+      bundledEvent()
+    );
+    const findings = await findingsOf(INVOKED);
+
+    // Assert
+    expect(result.status).toBe(1);
+    const printed = JSON.parse(result.stdout) as {
+      config: { TestMode: boolean }[];
+      securityHub: unknown[];
+      securityHubSkipped?: string;
+    };
+    expect(printed.config[0]?.TestMode).toBe(true);
+    expect(printed.securityHub).toEqual([]);
+    expect(printed.securityHubSkipped).toMatch(/^TestMode /u);
+    expect(findings).toEqual([]);
+  });
+
+  it('imports the findings with --import-findings, one per evaluated resource', async () => {
+    // Act
+    const result = await runCli(
+      'invoke',
+      '--rule',
+      INVOKED,
+      '--event',
+      bundledEvent(),
+      '--import-findings'
+    );
+    const findings = await findingsOf(INVOKED);
+
+    // Assert
+    const printed = JSON.parse(result.stdout) as {
+      config: { Evaluations: { ComplianceResourceId: string }[] }[];
+    };
+    const evaluated = printed.config.flatMap((batch) =>
+      batch.Evaluations.map((e) => e.ComplianceResourceId)
+    );
+    expect(evaluated.length).toBeGreaterThan(0);
+    expect(findings.map((f) => f.Id).sort()).toEqual(
+      evaluated.map((id) => `vpce-guard/${INVOKED}/us-east-1/${id}`).sort()
+    );
+    for (const finding of findings) {
+      expect(finding.Remediation?.Recommendation?.Url).toBe(
+        'https://us-east-1.console.aws.amazon.com/systems-manager/documents/VpceGuard-InterfaceEndpointMultiAz/description?region=us-east-1'
+      );
+    }
   });
 });

@@ -4,6 +4,7 @@ import type {
   AwsSecurityFinding,
   ComplianceStatus,
   Partition,
+  Recommendation,
   RecordState,
   Resource,
   SeverityLabel,
@@ -21,6 +22,7 @@ import {
   type RuleMetadata,
   sliceWhole,
 } from '../../../rules/model/rule.js';
+import { automationDocumentConsoleUrl } from './console-links.js';
 
 /** Where and when findings are built. */
 interface FindingContext {
@@ -30,8 +32,12 @@ interface FindingContext {
   readonly region: string;
   /** Account that imports the findings (owner of the default product ARN). */
   readonly accountId: string;
-  /** Base URL the rule runbook paths are appended to, without trailing `/`. */
-  readonly runbookBaseUrl: string;
+  /**
+   * Where the repository's runbooks are published: findings link to
+   * `<base>/rules/<rule-id>/runbook.md`. Without it they link to the
+   * console page of the rule's SSM Automation document in `region`.
+   */
+  readonly runbookBaseUrl?: string | undefined;
   /** Stamped on CreatedAt, UpdatedAt, FirstObservedAt and LastObservedAt. */
   readonly now: Date;
   /** When given, resource details are filled in from it. */
@@ -300,10 +306,7 @@ const buildFinding = (
     Title: truncate(rule.title, LIMITS.title),
     Description: truncate(rule.description, LIMITS.description),
     Remediation: {
-      Recommendation: {
-        Text: truncate(rule.remediation.text, LIMITS.recommendationText),
-        Url: runbookUrl(context.runbookBaseUrl, rule.id),
-      },
+      Recommendation: recommendationOf(rule, context),
     },
     ProductFields: fieldMap(
       [
@@ -328,18 +331,44 @@ const runbookUrl = (baseUrl: string, ruleId: string): string =>
   `${baseUrl.replace(/\/+$/u, '')}/${ruleFilePath(ruleId, 'runbook')}`;
 
 /**
- * Where findings link their runbooks when no base URL is configured; the
- * reserved `.invalid` domain makes an unconfigured deployment plain to see.
+ * Where a finding of `ruleId` sends its reader: the published runbook when
+ * a base URL is configured, else the console page of the rule's SSM
+ * Automation document in the finding's Region, which the stacks deploy
+ * (README, "Runbooks and remediation"); `undefined` in a partition whose
+ * console host is not known, so a finding carries no link rather than a
+ * dead one.
  */
-const DEFAULT_RUNBOOK_BASE_URL = 'https://vpce-guard.invalid';
+const recommendationUrl = (
+  ruleId: string,
+  context: Pick<FindingContext, 'partition' | 'region' | 'runbookBaseUrl'>
+): string | undefined =>
+  context.runbookBaseUrl === undefined
+    ? automationDocumentConsoleUrl({
+        partition: context.partition,
+        region: context.region,
+        ruleId,
+      })
+    : runbookUrl(context.runbookBaseUrl, ruleId);
+
+/** `Remediation.Recommendation`: the rule's text and, when there is one, its link. */
+const recommendationOf = (
+  rule: RuleMetadata,
+  context: FindingContext
+): Recommendation => {
+  const url = recommendationUrl(rule.id, context);
+  return {
+    Text: truncate(rule.remediation.text, LIMITS.recommendationText),
+    ...(url === undefined ? {} : { Url: url }),
+  };
+};
 
 export type { FindingContext };
 export {
   ASFF_RESOURCE_TYPES,
   buildFinding,
-  DEFAULT_RUNBOOK_BASE_URL,
   findingId,
   modelPartition,
+  recommendationUrl,
   runbookUrl,
   truncate,
 };

@@ -64,6 +64,38 @@ describe('vpce-guard scan --format asff', () => {
   });
 });
 
+describe('vpce-guard scan --format asff without --runbook-base-url', () => {
+  it('links every finding to its rule’s SSM document on the console of the finding’s Region, never to .invalid', async () => {
+    // Act
+    const asff = await runCli(
+      'scan',
+      '--snapshot',
+      'examples/landscape.json',
+      '--format',
+      'asff'
+    );
+
+    // Assert
+    const findings: (Finding & {
+      readonly Region?: string;
+      readonly ProductArn: string;
+    })[] = JSON.parse(asff.stdout);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(asff.stdout).not.toContain('.invalid');
+    for (const finding of findings) {
+      const region = finding.ProductArn.split(':')[3];
+      const ruleId = finding.GeneratorId.replace('vpce-guard/', '');
+      const document = `VpceGuard-${ruleId
+        .split('-')
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join('')}`;
+      expect(finding.Remediation.Recommendation.Url).toBe(
+        `https://${region}.console.aws.amazon.com/systems-manager/documents/${document}/description?region=${region}`
+      );
+    }
+  });
+});
+
 describe('vpce-guard scan --format html', () => {
   it('writes one self-contained report naming every failing resource', async () => {
     // Arrange
@@ -93,6 +125,12 @@ describe('vpce-guard scan --format html', () => {
     const html = readFileSync(output, 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/<script|<link|src=/);
+    expect(html).not.toContain('.invalid');
+    const hrefs = [...html.matchAll(/href="([^"]*)"/gu)].map((m) => m[1]);
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs) {
+      expect(html).toContain(`id="${href?.replace(/^#/u, '')}"`);
+    }
     const failing: { resourceId: string; complianceType: string }[] =
       JSON.parse(json.stdout).evaluations.filter(
         (e: { complianceType: string }) => e.complianceType === 'NON_COMPLIANT'

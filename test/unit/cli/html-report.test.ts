@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { SourcedInventory } from '../../../cli/evaluate.js';
 import { renderHtml } from '../../../cli/report/html.js';
+import { readRunbooks } from '../../../cli/runbooks.js';
 import { rules } from '../../../rules/index.js';
 import type { Evaluation } from '../../../rules/model/rule.js';
 import { loadInventories } from '../../helpers/example.js';
@@ -45,16 +46,29 @@ const load = async (): Promise<{
   return { inventories, evaluations };
 };
 
+const runbooks = readRunbooks(metadata.map((rule) => rule.id));
+
 const render = (
   evaluations: readonly Evaluation[],
-  inventories: readonly SourcedInventory[]
+  inventories: readonly SourcedInventory[],
+  { runbookBaseUrl }: { runbookBaseUrl?: string } = { runbookBaseUrl: BASE }
 ): string =>
   renderHtml(
     { evaluations, inventories, notOwned: [], problems: [] },
     metadata,
-    BASE,
-    GENERATED_AT
+    { runbooks, runbookBaseUrl, generatedAt: GENERATED_AT }
   );
+
+/** The `href` values of a page. */
+const hrefsOf = (html: string): string[] =>
+  [...html.matchAll(/href="([^"]*)"/gu)].map((m) => m[1] ?? '');
+
+/** The text of the element with `id`, up to its closing `</section>`. */
+const sectionWithId = (html: string, id: string): string | undefined => {
+  const start = html.indexOf(`id="${id}"`);
+  if (start < 0) return undefined;
+  return html.slice(start, html.indexOf('</section>', start));
+};
 
 describe('renderHtml', () => {
   it('renders a well-formed HTML5 document', async () => {
@@ -77,7 +91,7 @@ describe('renderHtml', () => {
     expect(html.includes('<td>public</td>')).toBe(hasPublic);
   });
 
-  it('lists every failing resource with its annotation and runbook link', async () => {
+  it('lists every failing resource with its annotation and a link to its rule’s runbook in the page', async () => {
     // Arrange
     const { evaluations, inventories } = await load();
     const failures = evaluations.filter(
@@ -92,13 +106,80 @@ describe('renderHtml', () => {
     for (const failure of failures) {
       expect(html).toContain(escapeExpected(failure.resourceId));
       expect(html).toContain(escapeExpected(failure.annotation));
-      expect(html).toContain(
-        `href="${escapeExpected(`${BASE}/rules/${failure.ruleId}/runbook.md`)}"`
+      expect(html).toContain(`href="#runbook-${failure.ruleId}"`);
+    }
+  });
+
+  it.each([
+    ['with a published base URL', BASE],
+    ['without one', undefined],
+  ])(
+    'links every in-page anchor to a runbook the page holds, %s',
+    async (_, base) => {
+      // Arrange
+      const { evaluations, inventories } = await load();
+
+      // Act
+      const html = render(
+        evaluations,
+        inventories,
+        base === undefined ? {} : { runbookBaseUrl: base }
+      );
+
+      // Assert
+      const anchors = hrefsOf(html).filter((href) => href.startsWith('#'));
+      expect(anchors.length).toBeGreaterThan(0);
+      for (const anchor of new Set(anchors)) {
+        const ruleId = anchor.slice('#runbook-'.length);
+        const section = sectionWithId(html, anchor.slice(1));
+        expect(section).toBeDefined();
+        expect(section).toContain(
+          escapeExpected(runbooks.get(ruleId) ?? 'no runbook')
+        );
+      }
+    }
+  );
+
+  it('embeds the runbooks of the failing rules only', async () => {
+    // Arrange
+    const { evaluations, inventories } = await load();
+    const failing = new Set(
+      evaluations
+        .filter((e) => e.complianceType === 'NON_COMPLIANT')
+        .map((e) => e.ruleId)
+    );
+
+    // Act
+    const html = render(evaluations, inventories);
+
+    // Assert
+    for (const rule of metadata) {
+      expect(sectionWithId(html, `runbook-${rule.id}`) !== undefined).toBe(
+        failing.has(rule.id)
       );
     }
   });
 
-  it('contains no scripts and no URL other than runbook links', async () => {
+  it('links no document outside the page but the published runbooks, and none at all without a base URL', async () => {
+    // Arrange
+    const { evaluations, inventories } = await load();
+
+    // Act
+    const withBase = hrefsOf(render(evaluations, inventories));
+    const withoutBase = hrefsOf(render(evaluations, inventories, {}));
+
+    // Assert
+    const external = withBase.filter((href) => !href.startsWith('#'));
+    expect(external.length).toBeGreaterThan(0);
+    for (const href of external) {
+      expect(href).toMatch(
+        /^https:\/\/runbooks\.example\.test\/rules\/[a-z-]+\/runbook\.md$/u
+      );
+    }
+    expect(withoutBase.filter((href) => !href.startsWith('#'))).toEqual([]);
+  });
+
+  it('contains no scripts and loads nothing from elsewhere', async () => {
     // Arrange
     const { evaluations, inventories } = await load();
 
@@ -106,10 +187,8 @@ describe('renderHtml', () => {
     const html = render(evaluations, inventories);
 
     // Assert
-    expect(html.toLowerCase()).not.toContain('<script');
-    const urls = [...html.matchAll(/https?:\/\/[^\s"'<>]*/gu)].map((m) => m[0]);
-    expect(urls.length).toBeGreaterThan(0);
-    for (const url of urls) expect(url.startsWith(`${BASE}/`)).toBe(true);
+    expect(html.toLowerCase()).not.toMatch(/<script|<link|<img|src=/u);
+    expect(html).not.toContain('.invalid');
   });
 
   it('escapes markup in annotations', async () => {

@@ -51,6 +51,7 @@ interface Printed {
     readonly TestMode: boolean;
   }[];
   readonly securityHub: { readonly Findings: { readonly Id: string }[] }[];
+  readonly securityHubSkipped?: string;
 }
 
 const logLines = (stderr: string): Record<string, unknown>[] =>
@@ -102,7 +103,8 @@ describe('vpce-guard invoke', () => {
       '--rule',
       'private-subnet-gateway-endpoints',
       '--event',
-      event
+      event,
+      '--import-findings'
     );
 
     // Assert
@@ -130,6 +132,50 @@ describe('vpce-guard invoke', () => {
       'vpce-guard/private-subnet-gateway-endpoints/us-east-1/subnet-a',
       'vpce-guard/private-subnet-gateway-endpoints/us-east-1/subnet-b',
     ]);
+  });
+
+  it('imports nothing for a TESTMODE event and says why in its output', async () => {
+    // Act
+    const result = await runCli(
+      'invoke',
+      '--rule',
+      'interface-endpoint-multi-az',
+      '--event',
+      periodicEvent()
+    );
+
+    // Assert
+    const printed = JSON.parse(result.stdout) as Printed;
+    expect(printed.config[0]?.TestMode).toBe(true);
+    expect(printed.securityHub).toEqual([]);
+    expect(printed.securityHubSkipped).toMatch(
+      /^TestMode .*--import-findings/u
+    );
+    expect(securityHub.commandCalls(BatchImportFindingsCommand)).toHaveLength(
+      0
+    );
+  });
+
+  it('imports the findings of a TESTMODE event with --import-findings', async () => {
+    // Act
+    const result = await runCli(
+      'invoke',
+      '--rule',
+      'interface-endpoint-multi-az',
+      '--event',
+      periodicEvent(),
+      '--import-findings'
+    );
+
+    // Assert
+    const printed = JSON.parse(result.stdout) as Printed;
+    expect(printed.securityHubSkipped).toBeUndefined();
+    expect(
+      securityHub
+        .commandCalls(BatchImportFindingsCommand)
+        .flatMap((call) => call.args[0].input.Findings ?? [])
+        .map((f) => f.Id)
+    ).toEqual(['vpce-guard/interface-endpoint-multi-az/us-east-1/vpce-ssm']);
   });
 
   it('logs the handler lines of its rule to stderr, stdout being the JSON it prints', async () => {

@@ -576,6 +576,55 @@ describe('runConfigRule', () => {
       0
     );
     expect(result.sentToSecurityHub).toEqual([]);
+    expect(result.securityHubSkipped).toBe(
+      'the rule parameter securityHub is false'
+    );
     expect(sentEvaluations()).toHaveLength(1);
+  });
+
+  it.each<[string, boolean | undefined, number, RegExp | undefined]>([
+    ['token-1', undefined, 1, undefined],
+    ['TESTMODE', undefined, 0, /^TestMode /u],
+    ['TESTMODE', false, 0, /^TestMode /u],
+    ['TESTMODE', true, 1, undefined],
+  ])(
+    'with result token %s and importFindingsInTestMode %s makes %d import calls, saying why when none',
+    async (resultToken, importFindingsInTestMode, imports, skipped) => {
+      // Act
+      const result = await runConfigRule(periodic({ resultToken }), {
+        ...dependencies('interface-endpoint-multi-az'),
+        ...(importFindingsInTestMode === undefined
+          ? {}
+          : { importFindingsInTestMode }),
+      });
+
+      // Assert
+      expect(securityHub.commandCalls(BatchImportFindingsCommand)).toHaveLength(
+        imports
+      );
+      expect(result.sentToSecurityHub).toHaveLength(imports);
+      if (skipped === undefined) {
+        expect(result.securityHubSkipped).toBeUndefined();
+      } else {
+        expect(result.securityHubSkipped).toMatch(skipped);
+      }
+      expect(sentEvaluations()).toHaveLength(1);
+    }
+  );
+
+  it('links the findings to the rule’s SSM document on the console when no base URL is given', async () => {
+    // Act
+    await runConfigRule(periodic(), {
+      ...dependencies('interface-endpoint-multi-az'),
+      runbookBaseUrl: undefined,
+    });
+
+    // Assert
+    const [finding] = securityHub
+      .commandCalls(BatchImportFindingsCommand)
+      .flatMap((call) => call.args[0].input.Findings ?? []);
+    expect(finding?.Remediation?.Recommendation?.Url).toBe(
+      'https://us-east-1.console.aws.amazon.com/systems-manager/documents/VpceGuard-InterfaceEndpointMultiAz/description?region=us-east-1'
+    );
   });
 });

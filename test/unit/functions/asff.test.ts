@@ -392,6 +392,103 @@ describe('buildFinding', () => {
   });
 });
 
+describe('the link of a finding', () => {
+  it.each([
+    [
+      'aws',
+      'eu-west-1',
+      'https://eu-west-1.console.aws.amazon.com/systems-manager/documents/VpceGuard-InterfaceEndpointMultiAz/description?region=eu-west-1',
+    ],
+    [
+      'aws-cn',
+      'cn-north-1',
+      'https://cn-north-1.console.amazonaws.cn/systems-manager/documents/VpceGuard-InterfaceEndpointMultiAz/description?region=cn-north-1',
+    ],
+    [
+      'aws-us-gov',
+      'us-gov-west-1',
+      'https://us-gov-west-1.console.amazonaws-us-gov.com/systems-manager/documents/VpceGuard-InterfaceEndpointMultiAz/description?region=us-gov-west-1',
+    ],
+  ])(
+    'opens the rule’s SSM document on the %s console in the finding’s Region (%s) when no base URL is set',
+    (partition, region, expected) => {
+      // Act
+      const finding = buildFinding(
+        evaluation({ region }),
+        rule(),
+        context({ partition, region, runbookBaseUrl: undefined })
+      );
+
+      // Assert
+      expect(finding.Remediation?.Recommendation?.Url).toBe(expected);
+    }
+  );
+
+  it.each([['aws-iso'], ['aws-iso-b'], ['aws-eusc']])(
+    'is left out in %s, whose console host is not published, keeping the remediation text',
+    (partition) => {
+      // Act
+      const finding = buildFinding(
+        evaluation(),
+        rule(),
+        context({ partition, runbookBaseUrl: undefined })
+      );
+
+      // Assert
+      expect(finding.Remediation?.Recommendation).toEqual({
+        Text: 'Add a subnet in a second Availability Zone.',
+      });
+    }
+  );
+
+  it('points at the published runbook when a base URL is set, with or without a trailing slash', () => {
+    // Act
+    const urls = ['https://example.com/docs', 'https://example.com/docs/'].map(
+      (runbookBaseUrl) =>
+        buildFinding(evaluation(), rule(), context({ runbookBaseUrl }))
+          .Remediation?.Recommendation?.Url
+    );
+
+    // Assert
+    expect(urls).toEqual([
+      'https://example.com/docs/rules/interface-endpoint-multi-az/runbook.md',
+      'https://example.com/docs/rules/interface-endpoint-multi-az/runbook.md',
+    ]);
+  });
+
+  it('never points at an .invalid host for the bundled example', async () => {
+    // Arrange
+    const loaded = await loadInventories();
+
+    // Act
+    const urls = loaded.flatMap(({ inventory }) =>
+      rules.flatMap((r) =>
+        r
+          .prepare({})
+          .evaluate(inventory)
+          .map(
+            (e) =>
+              buildFinding(e, r.metadata, {
+                partition: inventory.partition,
+                region: inventory.region,
+                accountId: inventory.accountId,
+                now: NOW,
+                inventory,
+              }).Remediation?.Recommendation?.Url
+          )
+      )
+    );
+
+    // Assert
+    expect(urls.length).toBeGreaterThan(0);
+    for (const url of urls) {
+      expect(new URL(url ?? 'missing:').hostname).toMatch(
+        /^[a-z0-9-]+\.console\.aws\.amazon\.com$/u
+      );
+    }
+  });
+});
+
 describe('the Security Hub API model', () => {
   const valid = (): AwsSecurityFinding =>
     buildFinding(evaluation(), rule(), context());
