@@ -232,10 +232,11 @@ describe('AccountStack', () => {
           logicalId.startsWith(`${pascalCase(ruleId)}Evaluation`)
         )
         .map(([, resource]) => resource);
+      if (policy === undefined) throw new Error(`no policy for ${ruleId}`);
 
       // Act
       const statements = (
-        policy?.Properties.PolicyDocument as {
+        policy.Properties.PolicyDocument as {
           Statement: { Sid?: string; Action: string | string[] }[];
         }
       ).Statement;
