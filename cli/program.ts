@@ -80,7 +80,7 @@ const buildProgram = (
     .option('--exit-zero', 'exit 0 even when something is NON_COMPLIANT')
     .option(
       '--runbook-base-url <url>',
-      'where the repository is published (findings link to rules/<id>/runbook.md under it), for --format asff/html'
+      'where the repository is published (findings link to rules/<id>/runbook.md under it), for --format asff/ocsf/html'
     )
     .action(async (options: ScanOptions) => setStatus(await scan(options, io)));
 

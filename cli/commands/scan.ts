@@ -18,6 +18,7 @@ import { writeReport } from '../output.js';
 import { renderAsff } from '../report/asff.js';
 import { renderHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
+import { renderOcsf } from '../report/ocsf.js';
 import { hasFailures } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
 import {
@@ -26,9 +27,10 @@ import {
   readRuleParameters,
   selectRules,
 } from '../rule-selection.js';
+import { packageVersion } from '../version.js';
 
 /** Report formats of `scan`. */
-const FORMATS = ['table', 'json', 'asff', 'html'] as const;
+const FORMATS = ['table', 'json', 'asff', 'ocsf', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Options of `vpce-guard scan`, as commander parses them. */
@@ -183,6 +185,13 @@ const render = (
       base,
       new Date()
     );
+  }
+  if (options.format === 'ocsf') {
+    return renderOcsf(result.evaluations, metadata, result.inventories, {
+      runbookBaseUrl: base,
+      now: new Date(),
+      productVersion: packageVersion(),
+    });
   }
   if (options.format === 'html') {
     return renderHtml(result, metadata, base, new Date());
