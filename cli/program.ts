@@ -80,7 +80,7 @@ const buildProgram = (
     .option('--exit-zero', 'exit 0 even when something is NON_COMPLIANT')
     .option(
       '--runbook-base-url <url>',
-      "where the repository is published: asff findings link to rules/<id>/runbook.md under it (default: the console page of the rule's SSM document); the html report adds a link to each published runbook"
+      "where the repository is published: asff and ocsf findings link to rules/<id>/runbook.md under it (default: the console page of the rule's SSM document); the html report adds a link to each published runbook"
     )
     .action(async (options: ScanOptions) => setStatus(await scan(options, io)));
 

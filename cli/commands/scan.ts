@@ -17,6 +17,7 @@ import { writeReport } from '../output.js';
 import { renderAsff } from '../report/asff.js';
 import { renderHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
+import { renderOcsf } from '../report/ocsf.js';
 import { hasFailures } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
 import {
@@ -26,9 +27,10 @@ import {
   selectRules,
 } from '../rule-selection.js';
 import { readRunbooks } from '../runbooks.js';
+import { packageVersion } from '../version.js';
 
 /** Report formats of `scan`. */
-const FORMATS = ['table', 'json', 'asff', 'html'] as const;
+const FORMATS = ['table', 'json', 'asff', 'ocsf', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** Options of `vpce-guard scan`, as commander parses them. */
@@ -182,6 +184,13 @@ const render = (
       options.runbookBaseUrl,
       new Date()
     );
+  }
+  if (options.format === 'ocsf') {
+    return renderOcsf(result.evaluations, metadata, result.inventories, {
+      runbookBaseUrl: options.runbookBaseUrl,
+      now: new Date(),
+      productVersion: packageVersion(),
+    });
   }
   if (options.format === 'html') {
     return renderHtml(result, metadata, {

@@ -233,6 +233,7 @@ describe('AccountStack', () => {
           logicalId.startsWith(`${pascalCase(ruleId)}Evaluation`)
         )
         .map(([, resource]) => resource);
+      if (policy === undefined) throw new Error(`no policy for ${ruleId}`);
 
       if (!policy) throw new Error(`no evaluation policy for ${ruleId}`);
 

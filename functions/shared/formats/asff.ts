@@ -257,6 +257,19 @@ const typedDetails = (
   }
 };
 
+/**
+ * The ARN of an evaluated resource,
+ * `arn:<partition>:ec2:<region>:<account>:<arnType>/<id>`: the finding's
+ * `Resources[].Id`, and the OCSF event's `resources[].uid`
+ * (cli/report/ocsf.ts), so both name the resource alike.
+ */
+const resourceArn = (
+  partition: string,
+  evaluation: Evaluation,
+  kind: ResourceKind
+): string =>
+  `arn:${partition}:ec2:${evaluation.region}:${evaluation.accountId}:${RESOURCE_KINDS[kind].arnType}/${evaluation.resourceId}`;
+
 const resourceOf = (
   evaluation: Evaluation,
   kind: ResourceKind,
@@ -266,7 +279,7 @@ const resourceOf = (
   const partitionValue = modelPartition(partition);
   return {
     ...typedDetails(kind, evaluation, inventory),
-    Id: `arn:${partition}:ec2:${evaluation.region}:${evaluation.accountId}:${RESOURCE_KINDS[kind].arnType}/${evaluation.resourceId}`,
+    Id: resourceArn(partition, evaluation, kind),
     ...(partitionValue === undefined ? {} : { Partition: partitionValue }),
     Region: evaluation.region,
   };
@@ -369,6 +382,7 @@ export {
   findingId,
   modelPartition,
   recommendationUrl,
+  resourceArn,
   runbookUrl,
   truncate,
 };
