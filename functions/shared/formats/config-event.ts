@@ -11,7 +11,7 @@
  * nothing.
  */
 import type { ConfigurationItem as ApiConfigurationItem } from '@aws-sdk/client-config-service';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidEventError } from '../errors.js';
 import { describeJsonError } from './json-error.js';
 import { describeIssues } from './zod-messages.js';
@@ -29,33 +29,36 @@ const absentAsUndefined = (value: unknown): unknown =>
   value === null || value === '' ? undefined : value;
 
 /** A field that must be given; `null` and `""` count as missing. */
-const required = <T extends z.ZodType>(schema: T) =>
-  z.preprocess(absentAsUndefined, schema);
+const required = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(z.transform(absentAsUndefined), schema);
 
 /** A field nothing reads: kept when well-formed, dropped otherwise. */
-const ignoredIfMalformed = <T extends z.ZodType>(schema: T) =>
-  schema.optional().catch(undefined);
+const ignoredIfMalformed = <T extends z.ZodMiniType>(schema: T) =>
+  z.catch(z.optional(schema), undefined);
 
 /**
  * A field Config sends as JSON text; an object already parsed (by
  * `@middy/event-normalizer`, or a test) is read as it is.
  */
-const jsonText = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value, context) => {
-    if (typeof value !== 'string') return value;
-    try {
-      const parsed: unknown = JSON.parse(value);
-      return parsed;
-    } catch (error) {
-      context.addIssue({
-        code: 'custom',
-        message: `not valid JSON: ${describeJsonError(error, value)}`,
-        // The reason says where the text breaks; quoting it would not.
-        input: undefined,
-      });
-      return z.NEVER;
-    }
-  }, schema);
+const jsonText = <T extends z.ZodMiniType>(schema: T) =>
+  z.pipe(
+    z.transform((value, context) => {
+      if (typeof value !== 'string') return value;
+      try {
+        const parsed: unknown = JSON.parse(value);
+        return parsed;
+      } catch (error) {
+        context.issues.push({
+          code: 'custom',
+          message: `not valid JSON: ${describeJsonError(error, value)}`,
+          // The reason says where the text breaks; quoting it would not.
+          input: undefined,
+        });
+        return z.NEVER;
+      }
+    }),
+    schema
+  );
 
 /** An object whose keys are not checked here (a resource's configuration). */
 const JsonObject = z.looseObject({});
@@ -64,7 +67,9 @@ const isTimestamp = (text: string): boolean => !Number.isNaN(Date.parse(text));
 
 /** A capture or notification time: `OrderingTimestamp` is built from it. */
 const Timestamp = required(
-  z.string().refine(isTimestamp, { message: 'expected an ISO-8601 timestamp' })
+  z
+    .string()
+    .check(z.refine(isTimestamp, { message: 'expected an ISO-8601 timestamp' }))
 );
 
 const isString = (value: unknown): value is string => typeof value === 'string';
@@ -73,8 +78,11 @@ const isStringEntry = (entry: [string, unknown]): entry is [string, string] =>
   isString(entry[1]);
 
 /** `tags`: the entries whose value is a string. */
-const StringMap = JsonObject.transform((entries) =>
-  Object.fromEntries(Object.entries(entries).filter(isStringEntry))
+const StringMap = z.pipe(
+  JsonObject,
+  z.transform((entries) =>
+    Object.fromEntries(Object.entries(entries).filter(isStringEntry))
+  )
 );
 
 // ---------------------------------------------------------------------------
@@ -104,25 +112,29 @@ const ConfigurationItemSchema = z.object({
   /** The `OrderingTimestamp` of change-triggered evaluations. */
   configurationItemCaptureTime: Timestamp,
   /** camelCase keys; JSON text in the API model; `null` once deleted. */
-  configuration: jsonText(JsonObject.nullish()).transform(
-    (configuration) => configuration ?? null
+  configuration: z.pipe(
+    jsonText(z.nullish(JsonObject)),
+    z.transform((configuration) => configuration ?? null)
   ),
-  relationships: z
-    .array(RelationshipSchema)
-    .nullish()
-    .transform((relationships) => relationships ?? []),
+  relationships: z.pipe(
+    z.nullish(z.array(RelationshipSchema)),
+    z.transform((relationships) => relationships ?? [])
+  ),
   awsAccountId: ignoredIfMalformed(z.string()),
   awsRegion: ignoredIfMalformed(z.string()),
   ARN: ignoredIfMalformed(z.string()),
   resourceName: ignoredIfMalformed(z.string()),
   availabilityZone: ignoredIfMalformed(z.string()),
-  resourceCreationTime: ignoredIfMalformed(z.string().nullable()),
+  resourceCreationTime: ignoredIfMalformed(z.nullable(z.string())),
   configurationItemVersion: ignoredIfMalformed(z.string()),
   configurationStateId: ignoredIfMalformed(z.string()),
   configurationStateMd5Hash: ignoredIfMalformed(z.string()),
   tags: ignoredIfMalformed(StringMap),
   relatedEvents: ignoredIfMalformed(
-    z.array(z.unknown()).transform((events) => events.filter(isString))
+    z.pipe(
+      z.array(z.unknown()),
+      z.transform((events) => events.filter(isString))
+    )
   ),
   /** Values are objects (the API model has them as JSON text). */
   supplementaryConfiguration: ignoredIfMalformed(JsonObject),
@@ -213,42 +225,53 @@ const CONFIG_RULE_ARN =
   /^arn:([a-z][a-z0-9-]*):config:([a-z0-9-]+):(\d{12}):config-rule\/\S+$/u;
 
 /** `configRuleArn`, with the partition and Region the rule runs in. */
-const ConfigRuleArn = required(z.string()).transform((arn, context) => {
-  const [, partition, region] = CONFIG_RULE_ARN.exec(arn) ?? [];
-  if (partition === undefined || region === undefined) {
-    context.addIssue({
-      code: 'custom',
-      message:
-        'expected arn:<partition>:config:<region>:<account>:config-rule/<id>',
-      input: arn,
-    });
-    return z.NEVER;
-  }
-  return { arn, partition, region };
-});
+const ConfigRuleArn = z.pipe(
+  required(z.string()),
+  z.transform((arn, context) => {
+    const [, partition, region] = CONFIG_RULE_ARN.exec(arn) ?? [];
+    if (partition === undefined || region === undefined) {
+      context.issues.push({
+        code: 'custom',
+        message:
+          'expected arn:<partition>:config:<region>:<account>:config-rule/<id>',
+        input: arn,
+      });
+      return z.NEVER;
+    }
+    return { arn, partition, region };
+  })
+);
 
 /** Missing, blank, `"{}"` and `"null"` all mean no parameters. */
-const RuleParametersSchema = z
-  .preprocess(
-    (value) => (isBlank(value) ? undefined : value),
-    jsonText(JsonObject.nullish())
-  )
-  .transform((parameters) => parameters ?? {});
+const RuleParametersSchema = z.pipe(
+  z.pipe(
+    z.transform((value) => (isBlank(value) ? undefined : value)),
+    jsonText(z.nullish(JsonObject))
+  ),
+  z.transform((parameters) => parameters ?? {})
+);
 
 const ConfigRuleEventSchema = z.object({
   // It becomes the findings' AwsAccountId and the member role's account: a
   // bad one would fail only after Config had the evaluations.
   accountId: required(
-    z.string().regex(/^\d{12}$/u, { message: 'expected a 12-digit account id' })
+    z
+      .string()
+      .check(
+        z.regex(/^\d{12}$/u, { message: 'expected a 12-digit account id' })
+      )
   ),
   configRuleArn: ConfigRuleArn,
   configRuleName: required(z.string()),
   resultToken: required(z.string()),
-  eventLeftScope: z
-    .boolean()
-    .nullish()
-    .transform((leftScope) => leftScope ?? false),
-  executionRoleArn: z.preprocess(absentAsUndefined, z.string().optional()),
+  eventLeftScope: z.pipe(
+    z.nullish(z.boolean()),
+    z.transform((leftScope) => leftScope ?? false)
+  ),
+  executionRoleArn: z.pipe(
+    z.transform(absentAsUndefined),
+    z.optional(z.string())
+  ),
   invokingEvent: required(jsonText(InvokingEventSchema)),
   ruleParameters: RuleParametersSchema,
 });

@@ -10,56 +10,58 @@
  * unreadable on that one resource; the schema only says what a readable
  * value looks like.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parseCidr } from '../../../rules/model/cidr.js';
 
-const cidrText = z.string().refine((value) => parseCidr(value) !== undefined, {
-  message: 'expected a CIDR block such as 10.0.0.0/16',
-});
+const cidrText = z.string().check(
+  z.refine((value) => parseCidr(value) !== undefined, {
+    message: 'expected a CIDR block such as 10.0.0.0/16',
+  })
+);
 
 const Tag = z.looseObject({ Key: z.string(), Value: z.string() });
 const Tags = z.array(Tag);
 
 const Vpc = z.looseObject({
-  VpcId: z.string().optional(),
-  OwnerId: z.string().optional(),
-  CidrBlock: cidrText.optional(),
-  CidrBlockAssociationSet: z
-    .array(
+  VpcId: z.optional(z.string()),
+  OwnerId: z.optional(z.string()),
+  CidrBlock: z.optional(cidrText),
+  CidrBlockAssociationSet: z.optional(
+    z.array(
       z.looseObject({
         CidrBlock: cidrText,
-        CidrBlockState: z.looseObject({ State: z.string() }).optional(),
+        CidrBlockState: z.optional(z.looseObject({ State: z.string() })),
       })
     )
-    .optional(),
-  Ipv6CidrBlockAssociationSet: z
-    .array(
+  ),
+  Ipv6CidrBlockAssociationSet: z.optional(
+    z.array(
       z.looseObject({
-        Ipv6CidrBlock: cidrText.optional(),
-        Ipv6CidrBlockState: z.looseObject({ State: z.string() }).optional(),
+        Ipv6CidrBlock: z.optional(cidrText),
+        Ipv6CidrBlockState: z.optional(z.looseObject({ State: z.string() })),
       })
     )
-    .optional(),
-  Tags: Tags.optional(),
+  ),
+  Tags: z.optional(Tags),
 });
 
 const AttributeBoolean = z.looseObject({ Value: z.boolean() });
 
 const VpcAttributes = z.looseObject({
-  VpcId: z.string().optional(),
-  EnableDnsSupport: AttributeBoolean.optional(),
-  EnableDnsHostnames: AttributeBoolean.optional(),
+  VpcId: z.optional(z.string()),
+  EnableDnsSupport: z.optional(AttributeBoolean),
+  EnableDnsHostnames: z.optional(AttributeBoolean),
 });
 
 const Subnet = z.looseObject({
-  SubnetId: z.string().optional(),
-  VpcId: z.string().optional(),
-  OwnerId: z.string().optional(),
-  AvailabilityZone: z.string().optional(),
-  AvailabilityZoneId: z.string().optional(),
-  CidrBlock: z.string().optional(),
-  SubnetArn: z.string().optional(),
-  Tags: Tags.optional(),
+  SubnetId: z.optional(z.string()),
+  VpcId: z.optional(z.string()),
+  OwnerId: z.optional(z.string()),
+  AvailabilityZone: z.optional(z.string()),
+  AvailabilityZoneId: z.optional(z.string()),
+  CidrBlock: z.optional(z.string()),
+  SubnetArn: z.optional(z.string()),
+  Tags: z.optional(Tags),
 });
 
 /** The route fields that name where traffic goes, as AWS documents them. */
@@ -78,116 +80,118 @@ const ROUTE_TARGET_FIELDS = [
 
 const Route = z
   .looseObject({
-    DestinationCidrBlock: cidrText.optional(),
-    DestinationIpv6CidrBlock: cidrText.optional(),
-    DestinationPrefixListId: z.string().optional(),
-    GatewayId: z.string().optional(),
-    NatGatewayId: z.string().optional(),
-    TransitGatewayId: z.string().optional(),
-    VpcPeeringConnectionId: z.string().optional(),
-    EgressOnlyInternetGatewayId: z.string().optional(),
-    LocalGatewayId: z.string().optional(),
-    CarrierGatewayId: z.string().optional(),
-    CoreNetworkArn: z.string().optional(),
-    InstanceId: z.string().optional(),
-    NetworkInterfaceId: z.string().optional(),
-    Origin: z.string().optional(),
-    State: z.string().optional(),
+    DestinationCidrBlock: z.optional(cidrText),
+    DestinationIpv6CidrBlock: z.optional(cidrText),
+    DestinationPrefixListId: z.optional(z.string()),
+    GatewayId: z.optional(z.string()),
+    NatGatewayId: z.optional(z.string()),
+    TransitGatewayId: z.optional(z.string()),
+    VpcPeeringConnectionId: z.optional(z.string()),
+    EgressOnlyInternetGatewayId: z.optional(z.string()),
+    LocalGatewayId: z.optional(z.string()),
+    CarrierGatewayId: z.optional(z.string()),
+    CoreNetworkArn: z.optional(z.string()),
+    InstanceId: z.optional(z.string()),
+    NetworkInterfaceId: z.optional(z.string()),
+    Origin: z.optional(z.string()),
+    State: z.optional(z.string()),
   })
-  .refine(
-    (route) =>
-      route.DestinationCidrBlock !== undefined ||
-      route.DestinationIpv6CidrBlock !== undefined ||
-      route.DestinationPrefixListId !== undefined,
-    {
-      message:
-        'expected one of DestinationCidrBlock, DestinationIpv6CidrBlock, DestinationPrefixListId',
-    }
+  .check(
+    z.refine(
+      (route) =>
+        route.DestinationCidrBlock !== undefined ||
+        route.DestinationIpv6CidrBlock !== undefined ||
+        route.DestinationPrefixListId !== undefined,
+      {
+        message:
+          'expected one of DestinationCidrBlock, DestinationIpv6CidrBlock, DestinationPrefixListId',
+      }
+    )
   );
 
 const RouteTableAssociation = z.looseObject({
   Main: z.boolean(),
-  SubnetId: z.string().optional(),
-  GatewayId: z.string().optional(),
-  RouteTableAssociationId: z.string().optional(),
-  AssociationState: z.looseObject({ State: z.string() }).optional(),
+  SubnetId: z.optional(z.string()),
+  GatewayId: z.optional(z.string()),
+  RouteTableAssociationId: z.optional(z.string()),
+  AssociationState: z.optional(z.looseObject({ State: z.string() })),
 });
 
 const RouteTable = z.looseObject({
-  RouteTableId: z.string().optional(),
-  VpcId: z.string().optional(),
-  OwnerId: z.string().optional(),
-  Routes: z.array(Route).optional(),
-  Associations: z.array(RouteTableAssociation).optional(),
-  Tags: Tags.optional(),
+  RouteTableId: z.optional(z.string()),
+  VpcId: z.optional(z.string()),
+  OwnerId: z.optional(z.string()),
+  Routes: z.optional(z.array(Route)),
+  Associations: z.optional(z.array(RouteTableAssociation)),
+  Tags: z.optional(Tags),
 });
 
 const VpcEndpoint = z.looseObject({
-  VpcEndpointId: z.string().optional(),
-  VpcEndpointType: z.string().optional(),
-  VpcId: z.string().optional(),
-  ServiceName: z.string().optional(),
-  State: z.string().optional(),
+  VpcEndpointId: z.optional(z.string()),
+  VpcEndpointType: z.optional(z.string()),
+  VpcId: z.optional(z.string()),
+  ServiceName: z.optional(z.string()),
+  State: z.optional(z.string()),
   // JSON text, URL-encoded JSON text or an object: decoded by the reader.
-  PolicyDocument: z.unknown().optional(),
-  RouteTableIds: z.array(z.string()).optional(),
-  SubnetIds: z.array(z.string()).optional(),
-  Groups: z
-    .array(
-      z.looseObject({ GroupId: z.string(), GroupName: z.string().optional() })
+  PolicyDocument: z.optional(z.unknown()),
+  RouteTableIds: z.optional(z.array(z.string())),
+  SubnetIds: z.optional(z.array(z.string())),
+  Groups: z.optional(
+    z.array(
+      z.looseObject({ GroupId: z.string(), GroupName: z.optional(z.string()) })
     )
-    .optional(),
-  PrivateDnsEnabled: z.boolean().optional(),
-  DnsOptions: z
-    .looseObject({
-      DnsRecordIpType: z.string().optional(),
-      PrivateDnsOnlyForInboundResolverEndpoint: z.boolean().optional(),
+  ),
+  PrivateDnsEnabled: z.optional(z.boolean()),
+  DnsOptions: z.optional(
+    z.looseObject({
+      DnsRecordIpType: z.optional(z.string()),
+      PrivateDnsOnlyForInboundResolverEndpoint: z.optional(z.boolean()),
     })
-    .optional(),
-  OwnerId: z.string().optional(),
-  Tags: Tags.optional(),
+  ),
+  OwnerId: z.optional(z.string()),
+  Tags: z.optional(Tags),
 });
 
 const PrefixList = z.looseObject({
-  PrefixListId: z.string().optional(),
-  PrefixListName: z.string().optional(),
-  Cidrs: z.array(cidrText).optional(),
+  PrefixListId: z.optional(z.string()),
+  PrefixListName: z.optional(z.string()),
+  Cidrs: z.optional(z.array(cidrText)),
 });
 
 const ServiceDetail = z.looseObject({
-  ServiceName: z.string().optional(),
-  ServiceType: z.array(z.looseObject({ ServiceType: z.string() })).optional(),
-  AvailabilityZoneIds: z.array(z.string()).optional(),
-  AvailabilityZones: z.array(z.string()).optional(),
-  PrivateDnsName: z.string().optional(),
-  PrivateDnsNames: z
-    .array(z.looseObject({ PrivateDnsName: z.string().optional() }))
-    .optional(),
-  PrivateDnsNameVerificationState: z.string().optional(),
-  VpcEndpointPolicySupported: z.boolean().optional(),
-  Owner: z.string().optional(),
+  ServiceName: z.optional(z.string()),
+  ServiceType: z.optional(z.array(z.looseObject({ ServiceType: z.string() }))),
+  AvailabilityZoneIds: z.optional(z.array(z.string())),
+  AvailabilityZones: z.optional(z.array(z.string())),
+  PrivateDnsName: z.optional(z.string()),
+  PrivateDnsNames: z.optional(
+    z.array(z.looseObject({ PrivateDnsName: z.optional(z.string()) }))
+  ),
+  PrivateDnsNameVerificationState: z.optional(z.string()),
+  VpcEndpointPolicySupported: z.optional(z.boolean()),
+  Owner: z.optional(z.string()),
 });
 
 const IpPermission = z.looseObject({
   IpProtocol: z.string(),
-  FromPort: z.number().optional(),
-  ToPort: z.number().optional(),
-  IpRanges: z.array(z.looseObject({ CidrIp: cidrText })).optional(),
-  Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: cidrText })).optional(),
-  UserIdGroupPairs: z
-    .array(z.looseObject({ GroupId: z.string().optional() }))
-    .optional(),
-  PrefixListIds: z
-    .array(z.looseObject({ PrefixListId: z.string().optional() }))
-    .optional(),
+  FromPort: z.optional(z.number()),
+  ToPort: z.optional(z.number()),
+  IpRanges: z.optional(z.array(z.looseObject({ CidrIp: cidrText }))),
+  Ipv6Ranges: z.optional(z.array(z.looseObject({ CidrIpv6: cidrText }))),
+  UserIdGroupPairs: z.optional(
+    z.array(z.looseObject({ GroupId: z.optional(z.string()) }))
+  ),
+  PrefixListIds: z.optional(
+    z.array(z.looseObject({ PrefixListId: z.optional(z.string()) }))
+  ),
 });
 
 const SecurityGroup = z.looseObject({
-  GroupId: z.string().optional(),
-  GroupName: z.string().optional(),
-  VpcId: z.string().optional(),
-  OwnerId: z.string().optional(),
-  IpPermissions: z.array(IpPermission).optional(),
+  GroupId: z.optional(z.string()),
+  GroupName: z.optional(z.string()),
+  VpcId: z.optional(z.string()),
+  OwnerId: z.optional(z.string()),
+  IpPermissions: z.optional(z.array(IpPermission)),
 });
 
 /**
@@ -195,21 +199,21 @@ const SecurityGroup = z.looseObject({
  * the response's `HostedZoneSummaries`.
  */
 const VpcHostedZones = z.looseObject({
-  VpcId: z.string().optional(),
-  HostedZoneSummaries: z
-    .array(
+  VpcId: z.optional(z.string()),
+  HostedZoneSummaries: z.optional(
+    z.array(
       z.looseObject({
         HostedZoneId: z.string(),
         Name: z.string(),
-        Owner: z
-          .looseObject({
-            OwningAccount: z.string().optional(),
-            OwningService: z.string().optional(),
+        Owner: z.optional(
+          z.looseObject({
+            OwningAccount: z.optional(z.string()),
+            OwningService: z.optional(z.string()),
           })
-          .optional(),
+        ),
       })
     )
-    .optional(),
+  ),
 });
 
 /**
@@ -219,9 +223,9 @@ const VpcHostedZones = z.looseObject({
 const AccountRegionTopLevel = z.looseObject({
   AccountId: z
     .string()
-    .regex(/^\d{12}$/, { message: 'expected a 12-digit account id' }),
+    .check(z.regex(/^\d{12}$/, { message: 'expected a 12-digit account id' })),
   Region: z.string(),
-  Partition: z.string().optional(),
+  Partition: z.optional(z.string()),
   Vpcs: z.array(z.unknown()),
   VpcAttributes: z.array(z.unknown()),
   Subnets: z.array(z.unknown()),
@@ -231,7 +235,7 @@ const AccountRegionTopLevel = z.looseObject({
   ServiceDetails: z.array(z.unknown()),
   SecurityGroups: z.array(z.unknown()),
   // Only the VPCs a rule needs are looked up; older snapshots have none.
-  VpcHostedZones: z.array(z.unknown()).optional(),
+  VpcHostedZones: z.optional(z.array(z.unknown())),
 });
 
 /** `DescribeVpcs.Vpcs` item (the fields vpce-guard reads). */

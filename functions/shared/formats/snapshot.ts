@@ -11,7 +11,7 @@
  * - a malformed field of an item makes that field unreadable on that one
  *   resource: only a rule that needs the field says `cannot evaluate`.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Unreadable } from '../../../rules/model/cannot-evaluate.js';
 import { WHOLE_RESOURCE } from '../../../rules/model/cannot-evaluate.js';
 import { type Cidr, parseCidr } from '../../../rules/model/cidr.js';
@@ -86,7 +86,10 @@ const isObject = (value: unknown): value is JsonObject =>
  * unreadable, then the rest is parsed again: every field of an item schema
  * is optional, so this ends after at most one round per field.
  */
-const readItem = <T>(schema: z.ZodType<T>, value: JsonObject): ReadItem<T> => {
+const readItem = <T>(
+  schema: z.ZodMiniType<T>,
+  value: JsonObject
+): ReadItem<T> => {
   const unreadable = new Map<string, string>();
   let candidate: JsonObject = value;
   for (;;) {
@@ -172,7 +175,7 @@ const readList = <K extends keyof typeof LIST_SCHEMAS, T>(
       });
       continue;
     }
-    const read = readItem(schema as unknown as z.ZodType<T>, value);
+    const read = readItem(schema as unknown as z.ZodMiniType<T>, value);
     const rawId = (read.item as Record<string, unknown>)[idKey];
     const id = typeof rawId === 'string' && rawId !== '' ? rawId : undefined;
     if (id === undefined && !synthesizeId) {

@@ -4,7 +4,7 @@
  * `<path>: expected <what>, got <what was found>`, or
  * `<path>: missing (expected <what>)`, on one line.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 
 const EXPECTED_TYPES: Readonly<Record<string, string>> = {
   string: 'a string',

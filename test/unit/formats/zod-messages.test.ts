@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   describeFound,
   describeIssues,
@@ -7,7 +7,10 @@ import {
   typeName,
 } from '../../../functions/shared/formats/zod-messages.js';
 
-const issuesOf = (schema: z.ZodType, value: unknown): z.core.$ZodIssue[] => {
+const issuesOf = (
+  schema: z.ZodMiniType,
+  value: unknown
+): z.core.$ZodIssue[] => {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) throw new Error('expected the value to be refused');
   return result.error.issues;
@@ -53,14 +56,15 @@ describe('formatPath', () => {
 describe('describeIssues', () => {
   const Shape = z.object({
     id: z.string(),
-    count: z.number().optional(),
-    cidr: z
-      .string()
-      .refine((text) => text.includes('/'), {
-        message: 'expected a CIDR block',
-      })
-      .optional(),
-    list: z.array(z.object({ name: z.string() })).optional(),
+    count: z.optional(z.number()),
+    cidr: z.optional(
+      z.string().check(
+        z.refine((text) => text.includes('/'), {
+          message: 'expected a CIDR block',
+        })
+      )
+    ),
+    list: z.optional(z.array(z.object({ name: z.string() }))),
   });
 
   const Tagged = z.discriminatedUnion('kind', [
@@ -69,7 +73,7 @@ describe('describeIssues', () => {
     z.object({ kind: z.literal('c') }),
   ]);
 
-  it.each<[string, z.ZodType, unknown, string]>([
+  it.each<[string, z.ZodMiniType, unknown, string]>([
     ['a missing field', Shape, {}, 'id: missing (expected a string)'],
     [
       'a field of the wrong type',
