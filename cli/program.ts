@@ -109,6 +109,10 @@ const buildProgram = (
       'a Config invocation event (see examples/events/)'
     )
     .option('--output <file>', 'write to a file instead of stdout')
+    .option(
+      '--previous <file>',
+      'an earlier scan --format json: say how many evaluations the delta would skip'
+    )
     .action(async (options: InvokeOptions) =>
       setStatus(await invoke(options, io))
     );

@@ -22,6 +22,7 @@ import {
 } from './remediation.js';
 import { RuleFunction } from './rule-function.js';
 import type { DeploymentSettings } from './settings.js';
+import { VerdictTable } from './verdict-table.js';
 
 /** What the account and organization stacks are built from. */
 interface VpceGuardStackProps extends StackProps {
@@ -36,14 +37,16 @@ interface AccountStackProps extends VpceGuardStackProps {
 
 /**
  * vpce-guard in one account-region: per rule a function and an
- * `AWS::Config::ConfigRule`, the insights, and the remediation documents.
+ * `AWS::Config::ConfigRule`, the table of last verdicts they share, the
+ * insights, and the remediation documents.
  */
 class AccountStack extends Stack {
   public constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id, props);
+    const verdicts = new VerdictTable(this, 'LastVerdicts');
     const configRules = props.rules.map((rule) => ({
       rule,
-      configRule: this.addRule(rule, props.settings),
+      configRule: this.addRule(rule, props.settings, verdicts),
     }));
     new FindingInsights(this, 'Insights', props.rules);
     new RemediationRunbooks(this, 'Remediation', {
@@ -54,9 +57,14 @@ class AccountStack extends Stack {
     });
   }
 
-  private addRule(rule: Rule, settings: DeploymentSettings): CfnConfigRule {
+  private addRule(
+    rule: Rule,
+    settings: DeploymentSettings,
+    verdicts: VerdictTable
+  ): CfnConfigRule {
     const id = pascalCase(rule.metadata.id);
     const ruleFunction = new RuleFunction(this, id, { rule, settings });
+    verdicts.serve(ruleFunction);
     // Config checks at creation that it may invoke the function, so the
     // permission cannot name the rule's ARN; SourceAccount is what fits.
     const permission = new CfnPermission(this, `${id}ConfigInvoke`, {

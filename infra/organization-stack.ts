@@ -18,6 +18,7 @@ import {
 } from './permissions.js';
 import { RuleFunction } from './rule-function.js';
 import { type DeploymentSettings, InvalidContextError } from './settings.js';
+import { VerdictTable } from './verdict-table.js';
 
 /** Lambda's hard limit on a function's resource-based policy. */
 const MAX_RESOURCE_POLICY_BYTES = 20 * 1024;
@@ -82,16 +83,25 @@ const invokePermissions = (
  * vpce-guard for a whole organization, deployed in the management or a
  * Config delegated-administrator account, once per Region: per rule a
  * function that acts only through the member role, and an
- * `AWS::Config::OrganizationConfigRule`.
+ * `AWS::Config::OrganizationConfigRule`; and the table of last verdicts of
+ * every member, which the functions use as themselves.
  */
 class OrganizationStack extends Stack {
   public constructor(scope: Construct, id: string, props: VpceGuardStackProps) {
     super(scope, id, props);
-    for (const rule of props.rules) this.addRule(rule, props.settings);
+    // In this account: the functions read and write it as themselves.
+    const verdicts = new VerdictTable(this, 'LastVerdicts');
+    for (const rule of props.rules) {
+      this.addRule(rule, props.settings, verdicts);
+    }
     new FindingInsights(this, 'Insights', props.rules);
   }
 
-  private addRule(rule: Rule, settings: DeploymentSettings): void {
+  private addRule(
+    rule: Rule,
+    settings: DeploymentSettings,
+    verdicts: VerdictTable
+  ): void {
     const id = pascalCase(rule.metadata.id);
     const ruleFunction = new RuleFunction(this, id, {
       rule,
@@ -106,6 +116,7 @@ class OrganizationStack extends Stack {
       )
     );
     acknowledgeMemberRoleWildcard(ruleFunction.role, settings.memberRoleName);
+    verdicts.serve(ruleFunction);
     const permissions = invokePermissions(
       this,
       id,

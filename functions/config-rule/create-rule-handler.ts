@@ -2,6 +2,7 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Logger } from 'pino';
 import type { Rule } from '../../rules/model/rule.js';
 import { executionRoleArn } from '../shared/aws/credentials.js';
+import type { VerdictTable } from '../shared/aws/verdict-table.js';
 import { VpceGuardError } from '../shared/errors.js';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../shared/formats/asff.js';
 import { UpdatedAtMemo } from '../shared/report/securityhub-reporter.js';
@@ -59,6 +60,12 @@ interface RuleHandlerOptions {
    * pointed at the function is refused before any AWS call.
    */
   readonly requiredMemberRoleName?: string | undefined;
+  /**
+   * The table of last verdicts (`VERDICT_TABLE_NAME`), read and written
+   * with the function's own credentials: with it, a run sends only what
+   * changed or is due for a refresh; without it, everything.
+   */
+  readonly verdictTable?: VerdictTable | undefined;
 }
 
 /**
@@ -164,6 +171,7 @@ const createRuleHandler = (options: RuleHandlerOptions): RuleHandler => {
       clock,
       updatedAt,
       onIgnoredParameters,
+      verdictTable: options.verdictTable,
     });
   return middy<unknown, RuleRunResult, Error, LoggedContext>(
     evaluateConfigEvent

@@ -5,7 +5,7 @@ import {
   createUnconfiguredHandler,
   type RuleHandler,
 } from './create-rule-handler.js';
-import { createSdkRuleClients } from './sdk-clients.js';
+import { createSdkRuleClients, createVerdictTable } from './sdk-clients.js';
 
 // The function's environment, read once at cold start: infra deploys one
 // function per rule from this entry and tells it which one in RULE_ID.
@@ -15,6 +15,8 @@ const LOG_LEVEL = process.env.LOG_LEVEL;
 const RUNBOOK_BASE_URL = process.env.RUNBOOK_BASE_URL;
 // Set by the organization deployment: events must act through this role.
 const MEMBER_ROLE_NAME = process.env.MEMBER_ROLE_NAME || undefined;
+// The table of last verdicts (infra/verdict-table.ts); unset sends everything.
+const VERDICT_TABLE_NAME = process.env.VERDICT_TABLE_NAME || undefined;
 
 const clock = (): Date => new Date();
 const logger = createLogger();
@@ -38,6 +40,11 @@ const handler: RuleHandler = rule
       logLevel: LOG_LEVEL,
       runbookBaseUrl: RUNBOOK_BASE_URL,
       requiredMemberRoleName: MEMBER_ROLE_NAME,
+      verdictTable: createVerdictTable(
+        VERDICT_TABLE_NAME,
+        process.env.AWS_REGION,
+        'the function role'
+      ),
     })
   : createUnconfiguredHandler(RULE_ID, logger);
 

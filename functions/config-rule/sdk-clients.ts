@@ -1,4 +1,5 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -9,6 +10,7 @@ import {
   sdkClientConfig,
 } from '../shared/aws/client-config.js';
 import { assumedRoleCredentials } from '../shared/aws/credentials.js';
+import type { VerdictTable } from '../shared/aws/verdict-table.js';
 import type { RuleHandlerClients } from './create-rule-handler.js';
 import type { AccountClients } from './run-config-rule.js';
 
@@ -71,5 +73,25 @@ const createSdkRuleClients = (
   };
 };
 
+/**
+ * The table of last verdicts, read and written with the function's own
+ * credentials (an organization function keeps it in its own account, not
+ * the members'); `undefined` when no table is configured.
+ *
+ * @param tableName - `VERDICT_TABLE_NAME`; empty or absent for none
+ */
+const createVerdictTable = (
+  tableName: string | undefined,
+  region: string | undefined,
+  principal: string
+): VerdictTable | undefined =>
+  tableName
+    ? {
+        client: new DynamoDBClient(sdkClientConfig(region)),
+        tableName,
+        principal,
+      }
+    : undefined;
+
 export type { SdkRuleClientsOptions };
-export { createSdkRuleClients };
+export { createSdkRuleClients, createVerdictTable };

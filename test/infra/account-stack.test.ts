@@ -234,8 +234,9 @@ describe('AccountStack', () => {
         .map(([, resource]) => resource);
 
       // Act
+      if (!policy) throw new Error(`no evaluation policy for ${ruleId}`);
       const statements = (
-        policy?.Properties.PolicyDocument as {
+        policy.Properties.PolicyDocument as {
           Statement: { Sid?: string; Action: string | string[] }[];
         }
       ).Statement;

@@ -4,6 +4,7 @@ import {
   accountActionsOf,
   inventoryActionsOf,
   MEMBER_ROLE_ACTIONS,
+  VERDICT_TABLE_ACTIONS,
 } from '../../functions/shared/aws/aws-actions.js';
 import { pascalCase } from '../../infra/names.js';
 import { rules } from '../../rules/index.js';
@@ -55,7 +56,11 @@ describe('IAM of the stacks', () => {
 
     // Assert
     expect(called).toEqual(
-      [...accountActionsOf(INVENTORY_SOURCES), ...MEMBER_ROLE_ACTIONS].sort()
+      [
+        ...accountActionsOf(INVENTORY_SOURCES),
+        ...MEMBER_ROLE_ACTIONS,
+        ...VERDICT_TABLE_ACTIONS,
+      ].sort()
     );
   });
 
@@ -85,8 +90,12 @@ describe('IAM of the stacks', () => {
             !rules.some((rule) => rule.metadata.inventory.includes(source))
         )
       );
+      // The table of last verdicts is the function's own, never a member's.
       const called = actionsCalledUnder('functions').filter(
-        (action) => !action.startsWith('sts:') && !unread.includes(action)
+        (action) =>
+          !action.startsWith('sts:') &&
+          !action.startsWith('dynamodb:') &&
+          !unread.includes(action)
       );
 
       // Act
@@ -129,5 +138,46 @@ describe('IAM of the stacks', () => {
       ]);
       expect(policy.Properties.Roles).toHaveLength(1);
     }
+  });
+
+  it.each([
+    ['VpceGuardAccount', 'account'],
+    ['VpceGuardOrganization', 'organization'],
+  ] as const)(
+    'lets each function of %s read and write its stack’s verdict table, and no other',
+    (_name, stack) => {
+      // Arrange
+      const template = synthesize()[stack];
+      const [tableId, ...others] = Object.keys(
+        resourcesOf(template, 'AWS::DynamoDB::Table')
+      );
+
+      // Act
+      const grants = statementsOf(template).filter(([, statement]) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:'))
+      );
+
+      // Assert
+      expect(others).toEqual([]);
+      expect(grants).toHaveLength(rules.length);
+      for (const [, statement] of grants) {
+        expect([...actionsOf(statement)].sort()).toEqual([
+          ...VERDICT_TABLE_ACTIONS,
+        ]);
+        expect(statement.Resource).toEqual({
+          'Fn::GetAtt': [tableId, 'Arn'],
+        });
+      }
+    }
+  );
+
+  it('grants the member role nothing on any table', () => {
+    // Act
+    const actions = statementsOf(synthesize().memberRole).flatMap(([, s]) =>
+      actionsOf(s)
+    );
+
+    // Assert
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 });

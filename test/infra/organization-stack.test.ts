@@ -157,7 +157,7 @@ describe('OrganizationStack', () => {
     });
   });
 
-  it('lets the functions assume the member role and touch nothing else in AWS', () => {
+  it('lets the functions assume the member role and touch nothing else in AWS but their own verdict table', () => {
     // Arrange
     const { organization } = synthesize();
 
@@ -166,6 +166,9 @@ describe('OrganizationStack', () => {
 
     // Assert
     expect([...actions].sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:Query',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sqs:GetQueueAttributes',

@@ -321,7 +321,7 @@ describe('createRuleHandler', () => {
       expect.objectContaining({
         msg: 'ignored a rule parameter the rule does not take',
         parameter: 'colour',
-        known: ['minAzs', 'securityHub', 'exemptTagKey'],
+        known: ['minAzs', 'securityHub', 'exemptTagKey', 'refreshDays'],
         awsRequestId: 'request-1',
         ruleId: 'interface-endpoint-multi-az',
       }),
