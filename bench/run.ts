@@ -7,7 +7,9 @@
  *    its own;
  * 2. live load: the S and M landscapes recreated in moto (started here on a
  *    free loopback port, stopped at the end even on failure) and loaded
- *    through a call-counting client, against the minimum calls;
+ *    through a call-counting client, against the minimum calls; then, on
+ *    the same landscape and in a child process of its own, the delta
+ *    scenarios of every rule's handler (bench/delta.ts);
  * 3. bundles: the Lambda bundle built as infra builds it, its size and its
  *    import time in fresh processes.
  */
@@ -63,18 +65,26 @@ const runCase = (name: string): void => {
   );
 };
 
-const runChild = (name: string): Promise<void> =>
+const runChild = (...args: string[]): Promise<void> =>
   new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [name], {
+    const child = fork(fileURLToPath(import.meta.url), args, {
       stdio: 'inherit',
     });
     child.on('error', reject);
     child.on('exit', (code) =>
       code === 0
         ? resolve()
-        : reject(new Error(`bench case ${name} exited with ${code}`))
+        : reject(new Error(`bench ${args.join(' ')} exited with ${code}`))
     );
   });
+
+/** In a child: the delta scenarios of `name` against moto at `endpoint`. */
+const runDelta = async (name: string, endpoint: string): Promise<void> => {
+  const { measureDelta } = await import('./delta.js');
+  for (const line of await measureDelta(endpoint, name)) {
+    console.log(JSON.stringify(line));
+  }
+};
 
 /**
  * Part 2: one moto for both cases, stopped however the loads end. Parts 2
@@ -94,6 +104,7 @@ const runLiveLoads = async (): Promise<void> => {
     for (const name of LIVE_CASES) {
       const landscape = generateLandscape(sizeOf(name), SEED);
       console.log(JSON.stringify(await measureLiveLoad(moto, name, landscape)));
+      await runChild('delta', name, moto.endpoint);
     }
   } finally {
     process.removeListener('SIGINT', stopOnSignal);
@@ -103,7 +114,11 @@ const runLiveLoads = async (): Promise<void> => {
 };
 
 const main = async (): Promise<void> => {
-  const name = process.argv[2];
+  const [name, deltaCase, endpoint] = process.argv.slice(2);
+  if (name === 'delta' && deltaCase !== undefined && endpoint !== undefined) {
+    await runDelta(deltaCase, endpoint);
+    return;
+  }
   if (name !== undefined) {
     runCase(name);
     return;

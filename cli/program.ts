@@ -113,6 +113,10 @@ const buildProgram = (
       '--import-findings',
       'import the findings into Security Hub even for a TESTMODE event (which imports nothing otherwise)'
     )
+    .option(
+      '--previous <file>',
+      'an earlier scan --format json: say how many evaluations the delta would skip'
+    )
     .action(async (options: InvokeOptions) =>
       setStatus(await invoke(options, io))
     );

@@ -29,6 +29,7 @@ import {
 } from './remediation.js';
 import { RuleFunction } from './rule-function.js';
 import type { DeploymentSettings } from './settings.js';
+import { VerdictTable } from './verdict-table.js';
 
 /** What the account and organization stacks are built from. */
 interface VpceGuardStackProps extends StackProps {
@@ -51,15 +52,17 @@ interface AccountFunction {
 /**
  * vpce-guard in one account-region: per rule a function and an
  * `AWS::Config::ConfigRule` (or, with context `deployAs`, one
- * `AWS::Config::ConformancePack` holding them all, or none), the
+ * `AWS::Config::ConformancePack` holding them all, or none), the table of
+ * last verdicts they share, the
  * insights, and the remediation documents.
  */
 class AccountStack extends Stack {
   public constructor(scope: Construct, id: string, props: AccountStackProps) {
     super(scope, id, props);
     const { settings } = props;
+    const verdicts = new VerdictTable(this, 'LastVerdicts');
     const functions = props.rules.map((rule) =>
-      this.addRuleFunction(rule, settings)
+      this.addRuleFunction(rule, settings, verdicts)
     );
     const configRules = functions.map((deployed) => ({
       rule: deployed.rule,
@@ -88,10 +91,12 @@ class AccountStack extends Stack {
 
   private addRuleFunction(
     rule: Rule,
-    settings: DeploymentSettings
+    settings: DeploymentSettings,
+    verdicts: VerdictTable
   ): AccountFunction {
     const id = pascalCase(rule.metadata.id);
     const ruleFunction = new RuleFunction(this, id, { rule, settings });
+    verdicts.serve(ruleFunction);
     // Config checks at creation that it may invoke the function, so the
     // permission cannot name the rule's ARN; SourceAccount is what fits.
     const permission = new CfnPermission(this, `${id}ConfigInvoke`, {

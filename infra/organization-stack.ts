@@ -38,6 +38,7 @@ import {
 } from './permissions.js';
 import { RuleFunction } from './rule-function.js';
 import { type DeploymentSettings, InvalidContextError } from './settings.js';
+import { VerdictTable } from './verdict-table.js';
 
 /** Where the outsider count goes in CloudWatch. */
 const OUTSIDER_METRIC = {
@@ -127,8 +128,9 @@ interface CentralFunction {
  * function that acts only through the member role and only for the
  * organization's accounts; the rules as `AWS::Config::OrganizationConfigRule`s
  * or one `AWS::Config::OrganizationConformancePack` (context `deployAs`);
- * the member role in every account through a StackSet; an alarm on events
- * from outside the organization; the insights.
+ * the table of last verdicts of every member, which the functions use as
+ * themselves; the member role in every account through a StackSet; an
+ * alarm on events from outside the organization; the insights.
  */
 class OrganizationStack extends Stack {
   public constructor(
@@ -138,8 +140,10 @@ class OrganizationStack extends Stack {
   ) {
     super(scope, id, props);
     const { settings } = props;
+    // In this account: the functions read and write it as themselves.
+    const verdicts = new VerdictTable(this, 'LastVerdicts');
     const functions = props.rules.map((rule) =>
-      this.addRuleFunction(rule, settings)
+      this.addRuleFunction(rule, settings, verdicts)
     );
     if (settings.deployAs === 'rules') {
       for (const central of functions)
@@ -165,7 +169,8 @@ class OrganizationStack extends Stack {
 
   private addRuleFunction(
     rule: Rule,
-    settings: DeploymentSettings
+    settings: DeploymentSettings,
+    verdicts: VerdictTable
   ): CentralFunction {
     const id = pascalCase(rule.metadata.id);
     const ruleFunction = new RuleFunction(this, id, {
@@ -187,6 +192,7 @@ class OrganizationStack extends Stack {
     );
     ruleFunction.role.addToPrincipalPolicy(readOrganizationStatement());
     acknowledgeMemberRoleWildcard(ruleFunction.role, settings.memberRoleName);
+    verdicts.serve(ruleFunction);
     acknowledgeOrganizationReadWildcard(ruleFunction.role);
     new MetricFilter(this, `${id}OutsideOrganization`, {
       logGroup: ruleFunction.logGroup,

@@ -2,6 +2,7 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Logger } from 'pino';
 import type { Rule } from '../../rules/model/rule.js';
 import { executionRoleArn } from '../shared/aws/credentials.js';
+import type { VerdictTable } from '../shared/aws/verdict-table.js';
 import { VpceGuardError } from '../shared/errors.js';
 import { parseConfigEvent } from '../shared/formats/config-event.js';
 import { UpdatedAtMemo } from '../shared/report/securityhub-reporter.js';
@@ -76,6 +77,12 @@ interface RuleHandlerOptions {
    * for (functions/config-rule/organization-guard.ts).
    */
   readonly organizationGuard?: OrganizationGuard | undefined;
+  /**
+   * The table of last verdicts (`VERDICT_TABLE_NAME`), read and written
+   * with the function's own credentials: with it, a run sends only what
+   * changed or is due for a refresh; without it, everything.
+   */
+  readonly verdictTable?: VerdictTable | undefined;
 }
 
 /** Why an event was refused without being evaluated. */
@@ -188,6 +195,8 @@ const refuseOutsider = (
     evaluations: [],
     sentToConfig: [],
     sentToSecurityHub: [],
+    // Nothing was read or sent: the event never reached the rule.
+    delta: { priorState: 'unused', sent: 0, skipped: 0, reasons: {} },
     refused: {
       reason: OUTSIDE_ORGANIZATION_REFUSAL,
       accountId: refusal.accountId,
@@ -255,6 +264,7 @@ const createRuleHandler = (options: RuleHandlerOptions): RuleHandler => {
         clock,
         updatedAt,
         onIgnoredParameters,
+        verdictTable: options.verdictTable,
       });
     } catch (error) {
       if (!(error instanceof AccountOutsideOrganizationError)) throw error;

@@ -9,6 +9,7 @@ import { createOrganizationGuard } from './organization-guard.js';
 import {
   createSdkOrganizationReader,
   createSdkRuleClients,
+  createVerdictTable,
 } from './sdk-clients.js';
 
 // The function's environment, read once at cold start: infra deploys one
@@ -22,6 +23,8 @@ const RUNBOOK_BASE_URL = process.env.RUNBOOK_BASE_URL || undefined;
 const MEMBER_ROLE_NAME = process.env.MEMBER_ROLE_NAME || undefined;
 // Set by the organization deployment when context organizationId pins it.
 const ORGANIZATION_ID = process.env.ORGANIZATION_ID || undefined;
+// The table of last verdicts (infra/verdict-table.ts); unset sends everything.
+const VERDICT_TABLE_NAME = process.env.VERDICT_TABLE_NAME || undefined;
 const REGION = process.env.AWS_REGION;
 const PRINCIPAL = 'the function role';
 
@@ -60,6 +63,7 @@ const handler: RuleHandler = rule
       runbookBaseUrl: RUNBOOK_BASE_URL,
       requiredMemberRoleName: MEMBER_ROLE_NAME,
       organizationGuard,
+      verdictTable: createVerdictTable(VERDICT_TABLE_NAME, REGION, PRINCIPAL),
     })
   : createUnconfiguredHandler(RULE_ID, logger);
 

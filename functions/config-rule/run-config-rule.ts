@@ -13,7 +13,14 @@ import type { Inventory } from '../../rules/model/inventory.js';
 import type { Evaluation, PreparedRule, Rule } from '../../rules/model/rule.js';
 import { loadAccountRegion } from '../shared/aws/account-inventory.js';
 import { inflateOversized } from '../shared/aws/config-history.js';
-import { InvalidEventError } from '../shared/errors.js';
+import {
+  readRuleVerdicts,
+  readVerdicts,
+  recordVerdicts,
+  type VerdictScope,
+  type VerdictTable,
+} from '../shared/aws/verdict-table.js';
+import { AwsCallError, InvalidEventError } from '../shared/errors.js';
 import { buildFinding } from '../shared/formats/asff.js';
 import {
   type ConfigRuleEvent,
@@ -26,6 +33,14 @@ import {
   putEvaluations,
   staleResourceIds,
 } from '../shared/report/config-reporter.js';
+import {
+  type Delta,
+  goneSinceRecorded,
+  planDelta,
+  type RecordedResult,
+  recordOf,
+  type SendReason,
+} from '../shared/report/delta.js';
 import {
   importFindings,
   type UpdatedAtMemo,
@@ -95,16 +110,39 @@ interface RuleRunDependencies {
     names: readonly string[],
     logger: Logger
   ) => void;
+  /**
+   * The table of last verdicts, in the function's own account: with it,
+   * only what changed (or is due for a refresh) is sent. Without it, and
+   * in TestMode, every evaluation is sent.
+   */
+  readonly verdictTable?: VerdictTable | undefined;
+}
+
+/**
+ * Where the last recorded verdicts came from: `read` from the table;
+ * `unreadable` when reading failed, so everything was sent; `unused`
+ * without a table, or in TestMode (Config records nothing then).
+ */
+type PriorState = 'read' | 'unreadable' | 'unused';
+
+/** How many evaluations the delta sent and skipped, and why. */
+interface DeltaSummary {
+  readonly priorState: PriorState;
+  readonly sent: number;
+  readonly skipped: number;
+  readonly reasons: Readonly<Partial<Record<SendReason, number>>>;
 }
 
 /** What one invocation evaluated and sent to Config. */
 interface RuleRunResult {
   readonly trigger: ConfigRuleEvent['trigger']['kind'];
+  /** Everything evaluated, NOT_APPLICABLE for gone resources included. */
   readonly evaluations: readonly Evaluation[];
   readonly sentToConfig: readonly PutEvaluationsCommandInput[];
   readonly sentToSecurityHub: readonly BatchImportFindingsCommandInput[];
   /** Why nothing was sent to Security Hub, when the import was skipped. */
   readonly securityHubSkipped?: string;
+  readonly delta: DeltaSummary;
 }
 
 /** Evaluations and, when something was loaded, the inventory they came from. */
@@ -330,6 +368,125 @@ const reportToSecurityHub = async (
   return { sent };
 };
 
+const importsFindings = (rule: PreparedRule): boolean =>
+  rule.parameters.securityHub !== false;
+
+const refreshDaysOf = (rule: PreparedRule): number =>
+  rule.parameters.refreshDays as number;
+
+const verdictScopeOf = (event: ConfigRuleEvent): VerdictScope => ({
+  accountId: event.accountId,
+  region: event.region,
+  configRuleArn: event.configRuleArn,
+});
+
+/** What was last recorded, and whether it could be read. */
+interface Prior {
+  readonly state: PriorState;
+  readonly recorded: ReadonlyMap<string, RecordedResult> | undefined;
+}
+
+/**
+ * Reads the last recorded verdicts: a periodic run its rule's whole
+ * partition, a change only the resources it evaluated. A failed read is a
+ * warning and sends everything: it may cost money, never a verdict.
+ */
+const readPrior = async (
+  event: ConfigRuleEvent,
+  scoped: Scoped,
+  periodic: boolean,
+  dependencies: RuleRunDependencies
+): Promise<Prior> => {
+  const table = dependencies.verdictTable;
+  if (table === undefined || event.resultToken === 'TESTMODE') {
+    return { state: 'unused', recorded: undefined };
+  }
+  const scope = verdictScopeOf(event);
+  try {
+    const recorded = periodic
+      ? await readRuleVerdicts(table, scope)
+      : await readVerdicts(
+          table,
+          scope,
+          scoped.evaluations.map((e) => e.resourceId)
+        );
+    return { state: 'read', recorded };
+  } catch (error) {
+    if (!(error instanceof AwsCallError)) throw error;
+    dependencies.logger.warn(
+      { err: error, table: table.tableName },
+      'could not read the last recorded verdicts; sending every evaluation'
+    );
+    return { state: 'unreadable', recorded: undefined };
+  }
+};
+
+/**
+ * A periodic run also reports NOT_APPLICABLE what the table recorded with
+ * another verdict and the account no longer has. Config's own list of
+ * stale results (evaluatePeriodic) stays: it knows the resources that went
+ * before the table did (a deployment older than the table, a lost table).
+ */
+const withGoneFromTable = (
+  rule: PreparedRule,
+  event: ConfigRuleEvent,
+  scoped: Scoped,
+  prior: Prior,
+  periodic: boolean
+): Scoped => {
+  if (!periodic || prior.recorded === undefined) return scoped;
+  const listed = new Set(scoped.evaluations.map((e) => e.resourceId));
+  const gone = goneSinceRecorded(prior.recorded, listed).map((id) =>
+    notApplicable(rule, event, id, 'resource no longer exists')
+  );
+  return gone.length === 0
+    ? scoped
+    : {
+        evaluations: [...scoped.evaluations, ...gone],
+        inventory: scoped.inventory,
+      };
+};
+
+const sendEverything = (evaluations: readonly Evaluation[]): Delta => ({
+  send: evaluations,
+  skipped: [],
+  reasons: {},
+});
+
+/**
+ * Records what Config and Security Hub took. A failure is a warning, not
+ * a failed invocation: both already hold the verdicts, and the next run
+ * merely sends them again.
+ */
+const recordSent = async (
+  rule: PreparedRule,
+  event: ConfigRuleEvent,
+  sent: readonly Evaluation[],
+  dependencies: RuleRunDependencies
+): Promise<void> => {
+  const table = dependencies.verdictTable;
+  if (table === undefined || sent.length === 0) return;
+  const recordedAt = dependencies.clock();
+  const records = sent.map((evaluation) => ({
+    resourceId: evaluation.resourceId,
+    ...recordOf(evaluation, recordedAt, importsFindings(rule)),
+  }));
+  try {
+    await recordVerdicts(
+      table,
+      verdictScopeOf(event),
+      records,
+      refreshDaysOf(rule)
+    );
+  } catch (error) {
+    if (!(error instanceof AwsCallError)) throw error;
+    dependencies.logger.warn(
+      { err: error, table: table.tableName, unrecorded: records.length },
+      'could not record the verdicts sent; the next run sends them again'
+    );
+  }
+};
+
 const orderingTimestampOf = (
   event: ConfigRuleEvent,
   item: ConfigurationItem | undefined
@@ -368,11 +525,13 @@ const memberRoleOf = (
 /**
  * Runs one rule on one AWS Config invocation: parse the event, validate
  * the parameters before anything else (a typo must not cost an AWS call),
- * act in the member account when `ExecutionRoleName` is set, evaluate, and
- * report every evaluation with PutEvaluations, then to Security Hub (whose
- * findings must not get ahead of Config). Any failure is thrown, so Lambda
- * retries the event; nothing is ever reported COMPLIANT after a failed
- * call.
+ * act in the member account when `ExecutionRoleName` is set, evaluate,
+ * keep what differs from the last recorded verdicts (or is due for a
+ * refresh; everything when they cannot be read), report it with
+ * PutEvaluations, then to Security Hub (whose findings must not get ahead
+ * of Config), and record it. Any failure of a report is thrown, so Lambda
+ * retries the event and the retry sends the same delta; nothing is ever
+ * reported COMPLIANT after a failed call.
  *
  * @param rawEvent - the event exactly as Lambda receives it
  */
@@ -404,14 +563,25 @@ const runConfigRule = async (
       : trigger.kind === 'oversized'
         ? await inflateOversized(clients.config, trigger, clients.principal)
         : undefined;
-  const scoped = item
+  const periodic = item === undefined;
+  const evaluated = item
     ? await evaluateChange(rule, event, clients, item)
     : await evaluatePeriodic(rule, event, clients);
+  warnProblems(dependencies.logger, evaluated);
+  const prior = await readPrior(event, evaluated, periodic, dependencies);
+  const scoped = withGoneFromTable(rule, event, evaluated, prior, periodic);
   const { evaluations } = scoped;
-  warnProblems(dependencies.logger, scoped);
+  const delta =
+    prior.state === 'unused'
+      ? sendEverything(evaluations)
+      : planDelta(evaluations, prior.recorded, {
+          now: dependencies.clock(),
+          refreshDays: refreshDaysOf(rule),
+          importsFindings: importsFindings(rule),
+        });
   const sentToConfig = await putEvaluations(
     clients.config,
-    evaluations,
+    delta.send,
     {
       resultToken: event.resultToken,
       orderingTimestamp: orderingTimestampOf(event, item),
@@ -422,14 +592,29 @@ const runConfigRule = async (
     rule,
     event,
     clients,
-    scoped,
+    { evaluations: [...delta.send], inventory: scoped.inventory },
     dependencies
   );
   const sentToSecurityHub = securityHub.sent;
+  // Only once both took them: a failure above leaves the table as it was,
+  // so Lambda's retry of the event sends the same delta again.
+  if (prior.state !== 'unused') {
+    await recordSent(rule, event, delta.send, dependencies);
+  }
+  const summary: DeltaSummary = {
+    priorState: prior.state,
+    sent: delta.send.length,
+    skipped: delta.skipped.length,
+    reasons: delta.reasons,
+  };
   dependencies.logger.info(
     {
       trigger: trigger.kind,
       evaluations: evaluations.length,
+      sent: summary.sent,
+      skipped: summary.skipped,
+      priorState: summary.priorState,
+      sendReasons: summary.reasons,
       // Resources of a VPC shared with this account: their owner's
       // account evaluates them (README "Real accounts").
       notOwned: scoped.inventory ? rule.notOwned(scoped.inventory).length : 0,
@@ -449,12 +634,15 @@ const runConfigRule = async (
     ...(securityHub.skipped === undefined
       ? {}
       : { securityHubSkipped: securityHub.skipped }),
+    delta: summary,
   };
 };
 
 export type {
   AccountClients,
   AccountTarget,
+  DeltaSummary,
+  PriorState,
   RuleRunDependencies,
   RuleRunResult,
 };

@@ -1,4 +1,5 @@
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { Route53Client } from '@aws-sdk/client-route-53';
@@ -14,6 +15,7 @@ import {
   type OrganizationAccounts,
   readOrganizationAccounts,
 } from '../shared/aws/organization-accounts.js';
+import type { VerdictTable } from '../shared/aws/verdict-table.js';
 import type { RuleHandlerClients } from './create-rule-handler.js';
 import type { AccountClients } from './run-config-rule.js';
 
@@ -90,5 +92,29 @@ const createSdkOrganizationReader = (
   return () => readOrganizationAccounts(client, options.principal);
 };
 
+/**
+ * The table of last verdicts, read and written with the function's own
+ * credentials (an organization function keeps it in its own account, not
+ * the members'); `undefined` when no table is configured.
+ *
+ * @param tableName - `VERDICT_TABLE_NAME`; empty or absent for none
+ */
+const createVerdictTable = (
+  tableName: string | undefined,
+  region: string | undefined,
+  principal: string
+): VerdictTable | undefined =>
+  tableName
+    ? {
+        client: new DynamoDBClient(sdkClientConfig(region)),
+        tableName,
+        principal,
+      }
+    : undefined;
+
 export type { SdkRuleClientsOptions };
-export { createSdkOrganizationReader, createSdkRuleClients };
+export {
+  createSdkOrganizationReader,
+  createSdkRuleClients,
+  createVerdictTable,
+};

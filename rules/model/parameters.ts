@@ -149,26 +149,34 @@ const booleanParameter = (
 });
 
 /**
- * An integer parameter with a lower bound.
+ * An integer parameter with a lower bound, and an upper one when given.
  *
  * @param options.min - smallest accepted value
+ * @param options.max - largest accepted value; none when absent
  */
 const integerParameter = (
   name: string,
   description: string,
   defaultValue: number,
-  options: { readonly min: number }
-): ParameterSpec<number> => ({
-  name,
-  description,
-  defaultValue,
-  defaultText: String(defaultValue),
-  expected: `an integer ≥ ${options.min}`,
-  parse: (raw) => {
-    const value = parseInteger(raw);
-    return value !== undefined && value >= options.min ? value : undefined;
-  },
-});
+  options: { readonly min: number; readonly max?: number }
+): ParameterSpec<number> => {
+  const { min, max } = options;
+  return {
+    name,
+    description,
+    defaultValue,
+    defaultText: String(defaultValue),
+    expected:
+      max === undefined
+        ? `an integer ≥ ${min}`
+        : `an integer from ${min} to ${max}`,
+    parse: (raw) => {
+      const value = parseInteger(raw);
+      if (value === undefined || value < min) return undefined;
+      return max === undefined || value <= max ? value : undefined;
+    },
+  };
+};
 
 /**
  * A comma-separated list (a JSON array of strings is accepted too). Items

@@ -9,6 +9,7 @@ import {
   booleanParameter,
   CONFIG_ACCEPTED_PARAMETERS,
   describeValue,
+  integerParameter,
   isUnset,
   nearMissOf,
   type ParameterSpec,
@@ -194,6 +195,15 @@ const commonParameters = {
     'Tag key that exempts a resource; its value lists `true` or rule ids.',
     'vpce-guard:exempt',
     { pattern: /^.{1,128}$/u, expected: 'a tag key of 1 to 128 characters' }
+  ),
+  // At most 80: Security Hub deletes a finding 90 days after its last
+  // update, and a refresh waits for the next periodic run (a day at most)
+  // and for any runs that fail in between.
+  refreshDays: integerParameter(
+    'refreshDays',
+    'Days after which an unchanged result is sent to Config and Security Hub again; 0 sends every result on every run.',
+    30,
+    { min: 0, max: 80 }
   ),
 };
 

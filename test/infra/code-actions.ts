@@ -6,6 +6,7 @@ const IAM_PREFIX: Readonly<Record<string, string>> = {
   '@aws-sdk/client-ec2': 'ec2',
   '@aws-sdk/client-config-service': 'config',
   '@aws-sdk/client-organizations': 'organizations',
+  '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-route-53': 'route53',
   '@aws-sdk/client-securityhub': 'securityhub',
   '@aws-sdk/client-sts': 'sts',

@@ -5,6 +5,7 @@ import {
   inventoryActionsOf,
   MEMBER_ROLE_ACTIONS,
   ORGANIZATION_READ_ACTIONS,
+  VERDICT_TABLE_ACTIONS,
 } from '../../functions/shared/aws/aws-actions.js';
 import { pascalCase } from '../../infra/names.js';
 import { rules } from '../../rules/index.js';
@@ -60,6 +61,7 @@ describe('IAM of the stacks', () => {
         ...accountActionsOf(INVENTORY_SOURCES),
         ...MEMBER_ROLE_ACTIONS,
         ...ORGANIZATION_READ_ACTIONS,
+        ...VERDICT_TABLE_ACTIONS,
       ].sort()
     );
   });
@@ -90,11 +92,13 @@ describe('IAM of the stacks', () => {
             !rules.some((rule) => rule.metadata.inventory.includes(source))
         )
       );
-      // STS and Organizations are called in the central account.
+      // STS, Organizations and the table of last verdicts are called in
+      // the central account, as the function itself, never in a member.
       const called = actionsCalledUnder('functions').filter(
         (action) =>
           !action.startsWith('sts:') &&
           !action.startsWith('organizations:') &&
+          !action.startsWith('dynamodb:') &&
           !unread.includes(action)
       );
 
@@ -138,5 +142,46 @@ describe('IAM of the stacks', () => {
       ]);
       expect(policy.Properties.Roles).toHaveLength(1);
     }
+  });
+
+  it.each([
+    ['VpceGuardAccount', 'account'],
+    ['VpceGuardOrganization', 'organization'],
+  ] as const)(
+    'lets each function of %s read and write its stack’s verdict table, and no other',
+    (_name, stack) => {
+      // Arrange
+      const template = synthesize()[stack];
+      const [tableId, ...others] = Object.keys(
+        resourcesOf(template, 'AWS::DynamoDB::Table')
+      );
+
+      // Act
+      const grants = statementsOf(template).filter(([, statement]) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:'))
+      );
+
+      // Assert
+      expect(others).toEqual([]);
+      expect(grants).toHaveLength(rules.length);
+      for (const [, statement] of grants) {
+        expect([...actionsOf(statement)].sort()).toEqual([
+          ...VERDICT_TABLE_ACTIONS,
+        ]);
+        expect(statement.Resource).toEqual({
+          'Fn::GetAtt': [tableId, 'Arn'],
+        });
+      }
+    }
+  );
+
+  it('grants the member role nothing on any table', () => {
+    // Act
+    const actions = statementsOf(synthesize().memberRole).flatMap(([, s]) =>
+      actionsOf(s)
+    );
+
+    // Assert
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 });

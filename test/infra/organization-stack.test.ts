@@ -202,7 +202,7 @@ describe('OrganizationStack', () => {
     }
   });
 
-  it('lets the functions read the organization, assume the member role and touch nothing else in AWS', () => {
+  it('lets the functions read the organization, assume the member role and touch nothing else in AWS but their own verdict table', () => {
     // Arrange
     const { organization } = synthesize();
 
@@ -211,6 +211,9 @@ describe('OrganizationStack', () => {
 
     // Assert
     expect([...actions].sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:Query',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'organizations:DescribeOrganization',

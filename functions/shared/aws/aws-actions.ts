@@ -49,6 +49,18 @@ const CONFIG_REPORT_ACTIONS = ['config:PutEvaluations'] as const;
 /** Importing findings (securityhub-reporter.ts). */
 const FINDING_ACTIONS = ['securityhub:BatchImportFindings'] as const;
 
+/**
+ * Reading and recording the last verdicts (verdict-table.ts), with the
+ * function's own role, on its stack's table only: an organization
+ * function keeps the table in its own account, so the member role never
+ * gets these.
+ */
+const VERDICT_TABLE_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:Query',
+] as const;
+
 /** Acting in a member account (credentials.ts). */
 const MEMBER_ROLE_ACTIONS = ['sts:AssumeRole'] as const;
 
@@ -82,4 +94,5 @@ export {
   inventoryActionsOf,
   MEMBER_ROLE_ACTIONS,
   ORGANIZATION_READ_ACTIONS,
+  VERDICT_TABLE_ACTIONS,
 };

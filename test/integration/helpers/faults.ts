@@ -41,7 +41,8 @@ import {
 
 /**
  * Faults a retry should absorb: EC2 `RequestLimitExceeded` (503), Config
- * `ThrottlingException` (400), Security Hub `TooManyRequestsException` (429);
+ * and DynamoDB `ThrottlingException` (400), Security Hub
+ * `TooManyRequestsException` (429);
  * a 500; a connection reset by the peer; an answer that never comes.
  */
 type TransientFault =
@@ -192,6 +193,12 @@ class FaultServer {
   }
 }
 
+/** The content type of the JSON protocols, per service. */
+const JSON_CONTENT_TYPES: Readonly<Record<string, string>> = {
+  ConfigService: 'application/x-amz-json-1.1',
+  DynamoDB: 'application/x-amz-json-1.0',
+};
+
 /** An AWS error answer in the wire format of the client's protocol. */
 const errorAnswer = (
   service: string,
@@ -207,16 +214,13 @@ const errorAnswer = (
       body: `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>fault-injected</RequestID></Response>`,
     };
   }
-  // Config speaks awsJson1_1, Security Hub restJson1: both name the error
-  // in x-amzn-ErrorType.
+  // Config speaks awsJson1_1, DynamoDB awsJson1_0, Security Hub restJson1:
+  // all name the error in x-amzn-ErrorType.
   return {
     action: 'respond',
     status,
     headers: {
-      'content-type':
-        service === 'ConfigService'
-          ? 'application/x-amz-json-1.1'
-          : 'application/json',
+      'content-type': JSON_CONTENT_TYPES[service] ?? 'application/json',
       'x-amzn-errortype': code,
     },
     body: JSON.stringify({ __type: code, message }),
@@ -232,11 +236,17 @@ const ERROR_CODES: Record<
     EC2: [503, 'RequestLimitExceeded', 'Request limit exceeded.'],
     ConfigService: [400, 'ThrottlingException', 'Rate exceeded'],
     SecurityHub: [429, 'TooManyRequestsException', 'Rate exceeded'],
+    DynamoDB: [
+      400,
+      'ThrottlingException',
+      'Rate of requests exceeds the allowed throughput.',
+    ],
   },
   'server-error': {
     EC2: [500, 'InternalError', 'An internal error has occurred'],
     ConfigService: [500, 'InternalFailure', 'An internal error has occurred'],
     SecurityHub: [500, 'InternalException', 'Internal service error'],
+    DynamoDB: [500, 'InternalServerError', 'Internal server error'],
   },
   'access-denied': {
     EC2: [
@@ -246,6 +256,7 @@ const ERROR_CODES: Record<
     ],
     ConfigService: [400, 'AccessDeniedException', 'not authorized'],
     SecurityHub: [403, 'AccessDeniedException', 'not authorized'],
+    DynamoDB: [400, 'AccessDeniedException', 'not authorized'],
   },
 };
 

@@ -60,25 +60,40 @@ const logLines = (stderr: string): Record<string, unknown>[] =>
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 
+/** Two NAT-routed subnets, and an ssm endpoint in the AZs of `endpointSubnets`. */
+const account = (endpointSubnets: readonly string[] = ['subnet-a']) =>
+  snapshot({
+    Subnets: [subnet('subnet-a'), subnet('subnet-b', { az: 'az2' })],
+    RouteTables: [
+      routeTable('rtb-1', {
+        main: true,
+        routes: [route.cidr('0.0.0.0/0', { NatGatewayId: 'nat-1' })],
+      }),
+    ],
+    VpcEndpoints: [endpoint('vpce-ssm', { subnets: endpointSubnets })],
+    ServiceDetails: [serviceDetail('ssm', ['Interface'])],
+    SecurityGroups: [securityGroup('sg-1')],
+  });
+
+/** `scan --format json` of `landscape`, written to a file: an earlier state. */
+const earlierScan = async (
+  landscape: ReturnType<typeof account>
+): Promise<string> => {
+  const scanned = await runCli(
+    'scan',
+    '--snapshot',
+    writeTemp('earlier.json', landscape),
+    '--format',
+    'json'
+  );
+  return writeTemp('earlier-scan.json', scanned.stdout);
+};
+
 beforeEach(() => {
   ec2.reset();
   config.reset();
   securityHub.reset();
-  serveSnapshot(
-    ec2,
-    snapshot({
-      Subnets: [subnet('subnet-a'), subnet('subnet-b', { az: 'az2' })],
-      RouteTables: [
-        routeTable('rtb-1', {
-          main: true,
-          routes: [route.cidr('0.0.0.0/0', { NatGatewayId: 'nat-1' })],
-        }),
-      ],
-      VpcEndpoints: [endpoint('vpce-ssm', { subnets: ['subnet-a'] })],
-      ServiceDetails: [serviceDetail('ssm', ['Interface'])],
-      SecurityGroups: [securityGroup('sg-1')],
-    })
-  );
+  serveSnapshot(ec2, account());
   config.on(PutEvaluationsCommand).resolves({ FailedEvaluations: [] });
   securityHub
     .on(BatchImportFindingsCommand)
@@ -203,5 +218,67 @@ describe('vpce-guard invoke', () => {
         ruleId: 'interface-endpoint-https-ingress',
       }),
     ]);
+  });
+
+  it.each([
+    ['the same account', ['subnet-a'], { wouldSend: 0, wouldSkip: 1 }],
+    [
+      'an account whose endpoint has since lost an AZ',
+      ['subnet-a', 'subnet-b'],
+      { wouldSend: 1, wouldSkip: 0, reasons: { changed: 1 } },
+    ],
+  ])(
+    'still sends everything with --previous, and says what the delta would skip after a scan of %s',
+    async (_name, earlierSubnets, expected) => {
+      // Arrange
+      const previous = await earlierScan(account(earlierSubnets));
+
+      // Act
+      const result = await runCli(
+        'invoke',
+        '--rule',
+        'interface-endpoint-multi-az',
+        '--event',
+        periodicEvent(),
+        '--previous',
+        previous,
+        // The event is a TestMode run, which imports no findings otherwise.
+        '--import-findings'
+      );
+
+      // Assert
+      const printed = JSON.parse(result.stdout) as Printed & {
+        delta: Record<string, unknown>;
+      };
+      expect(printed.config.flatMap((c) => c.Evaluations)).toHaveLength(1);
+      expect(printed.securityHub.flatMap((c) => c.Findings)).toHaveLength(1);
+      expect(printed.delta).toEqual({
+        previous,
+        evaluations: 1,
+        reasons: {},
+        ...expected,
+      });
+    }
+  );
+
+  it('refuses a --previous file that is not a scan document before sending anything', async () => {
+    // Act
+    const result = await runCli(
+      'invoke',
+      '--rule',
+      'interface-endpoint-multi-az',
+      '--event',
+      periodicEvent(),
+      '--previous',
+      writeTemp('not-a-scan.json', { evaluations: [{ ruleId: 1 }] })
+    );
+
+    // Assert
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^vpce-guard: --previous .*not-a-scan\.json: evaluations\[0\]\.ruleId: /
+    );
+    expect(config.commandCalls(PutEvaluationsCommand)).toHaveLength(0);
   });
 });

@@ -452,9 +452,9 @@ describe('vpce-guard scan --rule-params names', () => {
     // Assert: registry order, then the order of the file
     expect(result.status).toBe(0);
     expect(result.stderr.split('\n').filter((l) => l !== '')).toEqual([
-      'vpce-guard: warning: interface-endpoint-multi-az: unknown parameter colour ignored (its parameters: minAzs, securityHub, exemptTagKey)',
-      'vpce-guard: warning: interface-endpoint-multi-az: unknown parameter zones ignored (its parameters: minAzs, securityHub, exemptTagKey)',
-      'vpce-guard: warning: endpoint-policy-restrictive: unknown parameter trustedPrincipals ignored (its parameters: trustedOrgIds, trustedAccountIds, securityHub, exemptTagKey)',
+      'vpce-guard: warning: interface-endpoint-multi-az: unknown parameter colour ignored (its parameters: minAzs, securityHub, exemptTagKey, refreshDays)',
+      'vpce-guard: warning: interface-endpoint-multi-az: unknown parameter zones ignored (its parameters: minAzs, securityHub, exemptTagKey, refreshDays)',
+      'vpce-guard: warning: endpoint-policy-restrictive: unknown parameter trustedPrincipals ignored (its parameters: trustedOrgIds, trustedAccountIds, securityHub, exemptTagKey, refreshDays)',
     ]);
     expect(JSON.parse(result.stdout).evaluations.length).toBeGreaterThan(0);
   });

@@ -332,7 +332,7 @@ describe('createRuleHandler', () => {
       expect.objectContaining({
         msg: 'ignored a rule parameter the rule does not take',
         parameter: 'colour',
-        known: ['minAzs', 'securityHub', 'exemptTagKey'],
+        known: ['minAzs', 'securityHub', 'exemptTagKey', 'refreshDays'],
         awsRequestId: 'request-1',
         ruleId: 'interface-endpoint-multi-az',
       }),
@@ -477,6 +477,7 @@ describe('createRuleHandler in an organization deployment', () => {
       evaluations: [],
       sentToConfig: [],
       sentToSecurityHub: [],
+      delta: { priorState: 'unused', sent: 0, skipped: 0, reasons: {} },
       refused: {
         reason: 'account-outside-organization',
         accountId: OUTSIDER,

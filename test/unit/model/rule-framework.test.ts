@@ -189,6 +189,9 @@ describe('parameter values', () => {
     ['interface-endpoint-multi-az', 'minAzs', 3, 3],
     ['interface-endpoint-multi-az', 'minAzs', '', 2],
     ['interface-endpoint-multi-az', 'minAzs', null, 2],
+    ['interface-endpoint-multi-az', 'refreshDays', '', 30],
+    ['interface-endpoint-multi-az', 'refreshDays', '0', 0],
+    ['interface-endpoint-multi-az', 'refreshDays', 80, 80],
     ['private-subnet-gateway-endpoints', 'requireGatewayRoute', 'true', true],
     ['private-subnet-gateway-endpoints', 'requireGatewayRoute', 'True', true],
     ['private-subnet-gateway-endpoints', 'requireGatewayRoute', 'FALSE', false],
@@ -306,6 +309,7 @@ describe('parameter values', () => {
       minAzs: 2,
       exemptTagKey: 'vpce-guard:exempt',
       securityHub: true,
+      refreshDays: 30,
     });
   });
 
@@ -326,6 +330,18 @@ describe('parameter values', () => {
 
   it.each([
     ['interface-endpoint-multi-az', 'minAzs', 'abc', 'an integer ≥ 1'],
+    [
+      'interface-endpoint-multi-az',
+      'refreshDays',
+      '81',
+      'an integer from 0 to 80',
+    ],
+    [
+      'private-subnet-gateway-endpoints',
+      'refreshDays',
+      '-1',
+      'an integer from 0 to 80',
+    ],
     [
       'private-subnet-gateway-endpoints',
       'requireGatewayRoute',
