@@ -1,6 +1,7 @@
 /**
- * `npm run bench`, in three parts, each printing JSON lines on stdout
- * (progress goes to stderr):
+ * `npm run bench`, in four parts, each printing JSON lines on stdout
+ * (progress goes to stderr); `npm run bench -- organization` runs part 3
+ * alone:
  *
  * 1. evaluation: synthetic landscapes of three sizes, snapshot parsing and
  *    all five rules; each size in a fresh child process so its peak RSS is
@@ -10,7 +11,9 @@
  *    through a call-counting client, against the minimum calls; then, on
  *    the same landscape and in a child process of its own, the delta
  *    scenarios of every rule's handler (bench/delta.ts);
- * 3. bundles: the Lambda bundle built as infra builds it, its size and its
+ * 3. organization scan: 20 and 50 accounts × 2 Regions of S landscapes in
+ *    moto (bench/organization-scan.ts), scanned at several concurrencies;
+ * 4. bundles: the Lambda bundle built as infra builds it, its size and its
  *    import time in fresh processes.
  */
 import { fork } from 'node:child_process';
@@ -19,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { readAccountRegion } from '../functions/shared/formats/snapshot.js';
 import { rules } from '../rules/index.js';
 import { generateLandscape, type LandscapeSize } from './landscape.js';
+import type { MotoServer } from './moto-server.js';
 import { round } from './stats.js';
 
 const SEED = 20240601;
@@ -87,13 +91,15 @@ const runDelta = async (name: string, endpoint: string): Promise<void> => {
 };
 
 /**
- * Part 2: one moto for both cases, stopped however the loads end. Parts 2
- * and 3 are imported only here, so the evaluation children do not load the
- * SDK or esbuild and their peak RSS stays their own.
+ * Runs `part` against a moto of its own, stopped however the part ends
+ * (also on Ctrl-C). Parts 2 to 4 are imported only when they run, so the
+ * evaluation children do not load the SDK or esbuild and their peak RSS
+ * stays their own.
  */
-const runLiveLoads = async (): Promise<void> => {
+const withMoto = async (
+  part: (moto: MotoServer) => Promise<void>
+): Promise<void> => {
   const { startMoto } = await import('./moto-server.js');
-  const { measureLiveLoad } = await import('./live-load.js');
   const moto = await startMoto();
   const stopOnSignal = (signal: NodeJS.Signals) => {
     void moto.stop().finally(() => process.kill(process.pid, signal));
@@ -101,11 +107,7 @@ const runLiveLoads = async (): Promise<void> => {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    for (const name of LIVE_CASES) {
-      const landscape = generateLandscape(sizeOf(name), SEED);
-      console.log(JSON.stringify(await measureLiveLoad(moto, name, landscape)));
-      await runChild('delta', name, moto.endpoint);
-    }
+    await part(moto);
   } finally {
     process.removeListener('SIGINT', stopOnSignal);
     process.removeListener('SIGTERM', stopOnSignal);
@@ -113,10 +115,39 @@ const runLiveLoads = async (): Promise<void> => {
   }
 };
 
+/**
+ * Part 2: the S and M live loads, one moto for both, each followed by the
+ * delta scenarios on the same landscape, in a child of their own.
+ */
+const runLiveLoads = (): Promise<void> =>
+  withMoto(async (moto) => {
+    const { measureLiveLoad } = await import('./live-load.js');
+    for (const name of LIVE_CASES) {
+      const landscape = generateLandscape(sizeOf(name), SEED);
+      console.log(JSON.stringify(await measureLiveLoad(moto, name, landscape)));
+      await runChild('delta', name, moto.endpoint);
+    }
+  });
+
+/** Part 3: organization scans of S accounts. */
+const runOrganizationScans = (): Promise<void> =>
+  withMoto(async (moto) => {
+    const { measureOrganizationScans } = await import('./organization-scan.js');
+    await measureOrganizationScans(
+      moto,
+      generateLandscape(sizeOf('S'), SEED),
+      (line) => console.log(JSON.stringify(line))
+    );
+  });
+
 const main = async (): Promise<void> => {
   const [name, deltaCase, endpoint] = process.argv.slice(2);
   if (name === 'delta' && deltaCase !== undefined && endpoint !== undefined) {
     await runDelta(deltaCase, endpoint);
+    return;
+  }
+  if (name === 'organization') {
+    await runOrganizationScans();
     return;
   }
   if (name !== undefined) {
@@ -125,6 +156,7 @@ const main = async (): Promise<void> => {
   }
   for (const caseName of Object.keys(CASES)) await runChild(caseName);
   await runLiveLoads();
+  await runOrganizationScans();
   const { measureBundles } = await import('./bundles.js');
   for (const line of await measureBundles(REPO_ROOT)) {
     console.log(JSON.stringify(line));

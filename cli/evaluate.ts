@@ -4,6 +4,7 @@ import type {
   NotOwned,
   PreparedRule,
 } from '../rules/model/rule.js';
+import type { OrganizationScope } from './report/organization.js';
 
 /** An inventory with the name of where it came from, for messages. */
 interface SourcedInventory {
@@ -31,6 +32,11 @@ interface ScanResult {
   readonly problems: readonly ScanProblem[];
   /** The account-regions that were loaded, in input order. */
   readonly inventories: readonly SourcedInventory[];
+  /**
+   * Set when the report covers an organization (`scan --organization`,
+   * `report --aggregator`): the reports then add an organization summary.
+   */
+  readonly organization?: OrganizationScope;
 }
 
 /**

@@ -5,6 +5,11 @@ import {
   VpceGuardError,
 } from '../rules/model/errors.js';
 import { type InvokeOptions, invoke } from './commands/invoke.js';
+import {
+  REPORT_FORMATS,
+  type ReportOptions,
+  report,
+} from './commands/report.js';
 import { explainRule, listRules } from './commands/rules.js';
 import { FORMATS, type ScanOptions, scan } from './commands/scan.js';
 import { type SnapshotOptions, snapshot } from './commands/snapshot.js';
@@ -66,6 +71,26 @@ const buildProgram = (
       'AWS profile for --region (default: the standard chain)'
     )
     .option('--role-arn <arns...>', 'roles to assume, one per account to scan')
+    .option(
+      '--organization',
+      'scan every ACTIVE account of your AWS Organization (with --regions and --role-name)'
+    )
+    .option(
+      '--regions <regions...>',
+      'with --organization: the Regions to scan in every account'
+    )
+    .option(
+      '--role-name <name>',
+      'with --organization: the role to assume in each account'
+    )
+    .option(
+      '--concurrency <n>',
+      'with --organization: account-Regions loaded at once (default 8)'
+    )
+    .option(
+      '--exclude-accounts <ids...>',
+      'with --organization: account ids not to scan'
+    )
     .option('--rules <ids>', 'comma-separated rule ids to run (default: all)')
     .option(
       '--rule-params <file>',
@@ -83,6 +108,32 @@ const buildProgram = (
       "where the repository is published: asff and ocsf findings link to rules/<id>/runbook.md under it (default: the console page of the rule's SSM document); the html report adds a link to each published runbook"
     )
     .action(async (options: ScanOptions) => setStatus(await scan(options, io)));
+
+  program
+    .command('report')
+    .description(
+      "Print vpce-guard's results for a whole organization from an AWS Config aggregator."
+    )
+    .requiredOption('--aggregator <name>', 'the configuration aggregator')
+    .addOption(
+      new Option('--format <format>', 'report format')
+        .choices(REPORT_FORMATS)
+        .default('table')
+    )
+    .option(
+      '--region <region>',
+      "the aggregator's Region (default: the standard chain)"
+    )
+    .option('--profile <profile>', 'AWS profile (default: the standard chain)')
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--exit-zero', 'exit 0 even when something is NON_COMPLIANT')
+    .option(
+      '--runbook-base-url <url>',
+      'where the repository is published (failures link to rules/<id>/runbook.md under it), for --format html'
+    )
+    .action(async (options: ReportOptions) =>
+      setStatus(await report(options, io))
+    );
 
   program
     .command('snapshot')

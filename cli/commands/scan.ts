@@ -13,11 +13,15 @@ import {
   type SourcedInventory,
 } from '../evaluate.js';
 import { type CliIo, ExitCode } from '../io.js';
+import { organizationRequest } from '../organization/options.js';
+import { progressOn } from '../organization/progress.js';
+import { loadOrganization } from '../organization/scan-organization.js';
 import { writeReport } from '../output.js';
 import { renderAsff } from '../report/asff.js';
 import { renderHtml } from '../report/html.js';
 import { renderJson } from '../report/json.js';
 import { renderOcsf } from '../report/ocsf.js';
+import type { OrganizationScope } from '../report/organization.js';
 import { hasFailures } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
 import {
@@ -39,6 +43,11 @@ interface ScanOptions {
   readonly region?: readonly string[];
   readonly profile?: string;
   readonly roleArn?: readonly string[];
+  readonly organization?: boolean;
+  readonly roleName?: string;
+  readonly regions?: readonly string[];
+  readonly concurrency?: string;
+  readonly excludeAccounts?: readonly string[];
   readonly rules?: string;
   readonly ruleParams?: string;
   readonly format: Format;
@@ -51,6 +60,8 @@ interface ScanOptions {
 interface Loaded {
   readonly inventories: SourcedInventory[];
   readonly failed: ScanProblem[];
+  /** What an organization scan covered. */
+  readonly organization?: OrganizationScope;
 }
 
 /** A failed account-region as a problem: no resourceId, the message whole. */
@@ -152,10 +163,20 @@ const loadInventories = async (
   rules: readonly PreparedRule[],
   io: CliIo
 ): Promise<Loaded> => {
+  const organization = organizationRequest(options);
+  if (organization) {
+    const { loads, scope } = await loadOrganization(organization, rules, {
+      progress: progressOn(io.stderr),
+      warn: (line) => io.stderr.write(`${line}\n`),
+    });
+    return { ...sortLoads(loads), organization: scope };
+  }
   const hasSnapshots = (options.snapshot?.length ?? 0) > 0;
   const hasRegions = (options.region?.length ?? 0) > 0;
   if (hasSnapshots === hasRegions) {
-    throw new InputError('scan: give either --snapshot FILE… or --region R…');
+    throw new InputError(
+      'scan: give either --snapshot FILE…, --region R… or --organization'
+    );
   }
   return sortLoads(
     hasSnapshots
@@ -214,7 +235,7 @@ const failureLine = (problem: ScanProblem): string => {
 };
 
 /**
- * `vpce-guard scan (--snapshot FILE… | --region R…)`: validates the
+ * `vpce-guard scan (--snapshot FILE… | --region R… | --organization)`: validates the
  * parameters, loads every account-region, evaluates those that loaded and
  * writes one report. An account-region that could not be loaded is one
  * line on stderr and an entry in the report's problems.
@@ -231,11 +252,16 @@ const scan = async (options: ScanOptions, io: CliIo): Promise<number> => {
   for (const warning of ignoredParameterWarnings(prepared)) {
     io.stderr.write(`${warning}\n`);
   }
-  const { inventories, failed } = await loadInventories(options, prepared, io);
+  const { inventories, failed, organization } = await loadInventories(
+    options,
+    prepared,
+    io
+  );
   for (const problem of failed) io.stderr.write(failureLine(problem));
   // Nothing loaded: nothing to report, only the reasons above.
   if (inventories.length === 0) return ExitCode.BAD_INPUT;
-  const result = evaluateAll(prepared, inventories, failed);
+  const evaluated = evaluateAll(prepared, inventories, failed);
+  const result = organization ? { ...evaluated, organization } : evaluated;
   const metadata = selected.map((rule) => rule.metadata);
   await writeReport(render(options, io, result, metadata), options.output, io);
   if (failed.length > 0) return ExitCode.BAD_INPUT;

@@ -13,6 +13,11 @@ import type {
 } from '../../rules/model/rule.js';
 import { exposureOf } from '../../rules/model/subnet-exposure.js';
 import type { ScanProblem, ScanResult, SourcedInventory } from '../evaluate.js';
+import {
+  type AccountSummary,
+  type RuleSummary,
+  summarizeOrganization,
+} from './organization.js';
 import { summarize } from './summary.js';
 
 const VERDICTS: readonly ComplianceType[] = [
@@ -455,13 +460,121 @@ const runbooksSection = (
   ].join('\n');
 };
 
+/** A count cell, marked as a failure when it counts NON_COMPLIANT resources. */
+const countCell = (count: number, failing = false): string =>
+  failing && count > 0 ? `<td class="nc">${count}</td>` : `<td>${count}</td>`;
+
+const accountRow = (account: AccountSummary): string =>
+  rowHtml(
+    account.nonCompliant > 0 || account.notLoaded.length > 0,
+    [
+      cell(account.accountId),
+      cell(account.name ?? ''),
+      countCell(account.nonCompliant, true),
+      countCell(account.compliant),
+      countCell(account.notApplicable),
+      cell(account.regions.join(', ')),
+      account.notLoaded.length > 0
+        ? `<td class="nc">${escapeHtml(account.notLoaded.join(', '))}</td>`
+        : '<td></td>',
+      cell(account.failingRules.join(', ')),
+    ].join('')
+  );
+
+const ruleRow = (context: Context, rule: RuleSummary): string =>
+  rowHtml(
+    rule.nonCompliant > 0,
+    [
+      `<td>${escapeHtml(rule.ruleId)}${rule.nonCompliant > 0 ? runbookLink(context, rule.ruleId) : ''}</td>`,
+      cell(rule.severity),
+      countCell(rule.nonCompliant, true),
+      countCell(rule.compliant),
+      countCell(rule.notApplicable),
+      countCell(rule.accountsFailing, true),
+    ].join('')
+  );
+
+/**
+ * The organization summary, for a report that covers an organization:
+ * per account and per rule, worst first (cli/report/organization.ts keeps
+ * that order; the tables do not re-sort).
+ */
+const organizationSection = (context: Context, result: ScanResult): string => {
+  if (result.organization === undefined) return '';
+  const summary = summarizeOrganization(
+    result,
+    [...context.rules.keys()],
+    result.organization
+  );
+  return [
+    '<section class="organization"><h2>Organization</h2>',
+    `<p>${escapeHtml(summary.source)}: ${summary.accounts.length} account${summary.accounts.length === 1 ? '' : 's'}, Regions ${escapeHtml(summary.regions.join(', '))}. Worst first.</p>`,
+    '<table><caption>Per account</caption>',
+    `<thead>${headerRow(['Account', 'Name', 'NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE', 'Regions', 'Not loaded', 'Failing rules'])}</thead><tbody>`,
+    ...summary.accounts.map(accountRow),
+    '</tbody></table>',
+    '<table><caption>Per rule</caption>',
+    `<thead>${headerRow(['Rule', 'Severity', 'NON_COMPLIANT', 'COMPLIANT', 'NOT_APPLICABLE', 'Accounts failing'])}</thead><tbody>`,
+    ...summary.rules.map((rule) => ruleRow(context, rule)),
+    '</tbody></table>',
+    '</section>',
+  ].join('\n');
+};
+
+/**
+ * The failures of account-regions the report has no inventory of (an
+ * aggregator report reads verdicts, not VPCs): one row per resource.
+ */
+const failuresWithoutInventory = (
+  context: Context,
+  result: ScanResult
+): string => {
+  const loaded = new Set(
+    result.inventories.map(
+      ({ inventory }) => `${inventory.accountId}/${inventory.region}`
+    )
+  );
+  const rows = result.evaluations
+    .filter(
+      (e) =>
+        e.complianceType === 'NON_COMPLIANT' &&
+        !loaded.has(`${e.accountId}/${e.region}`)
+    )
+    .map((e) => ({
+      id: `${e.accountId}/${e.region}/${e.ruleId}/${e.resourceId}`,
+      failing: true,
+      html: rowHtml(
+        true,
+        [
+          cell(`${e.accountId}/${e.region}`),
+          cell(e.ruleId),
+          cell(e.resourceType),
+          cell(e.resourceId),
+          verdictCell(context, e),
+        ].join('')
+      ),
+    }));
+  if (rows.length === 0) return '';
+  return [
+    '<section class="failures"><h2>NON_COMPLIANT resources</h2>',
+    table(
+      'NON_COMPLIANT resources',
+      ['Account-region', 'Rule', 'Resource type', 'Resource', 'Verdict'],
+      rows
+    ),
+    '</section>',
+  ].join('\n');
+};
+
 /**
  * The `--format html` document: one self-contained HTML5 page (inline CSS,
  * no scripts, no external assets) with verdict counts per rule and per
  * account-region, then every VPC's subnets and endpoints with their
  * verdicts, failing rows first, each failure linked to its rule's runbook,
- * which the page itself holds (`options.runbooks`). Every dynamic string is
- * HTML-escaped.
+ * which the page itself holds (`options.runbooks`). A report that covers an
+ * organization starts with the organization summary, and one without
+ * inventories (an aggregator's) lists its failures in one table instead of
+ * per VPC. Every dynamic string is HTML-escaped.
  */
 const renderHtml = (
   result: ScanResult,
@@ -499,8 +612,10 @@ const renderHtml = (
     '<body>',
     `<header><h1>vpce-guard report</h1><p>Generated at <time datetime="${escapeHtml(time)}">${escapeHtml(time)}</time></p></header>`,
     '<main>',
+    organizationSection(context, result),
     summarySection(result, rules),
     problemsSection(result.problems),
+    failuresWithoutInventory(context, result),
     ...inventories.map((sourced) => inventorySection(context, sourced)),
     runbooksSection(embedded, options),
     '</main>',

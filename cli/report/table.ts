@@ -6,6 +6,10 @@ import type {
   RuleMetadata,
 } from '../../rules/model/rule.js';
 import type { ScanProblem, ScanResult } from '../evaluate.js';
+import {
+  type OrganizationSummary,
+  summarizeOrganization,
+} from './organization.js';
 import { summarize } from './summary.js';
 
 /** Options of the table report. */
@@ -122,9 +126,90 @@ const problemsTable = (problems: readonly ScanProblem[]): string => {
   return table.toString();
 };
 
+// 14 + 22 + 15 + 11 + 16 + 15 columns plus 7 borders: 100 columns.
+const ORGANIZATION_ACCOUNT_WIDTHS = [14, 22, 15, 11, 16, 15];
+// 40 + 15 + 11 + 16 + 10 columns plus 6 borders: 98 columns.
+const ORGANIZATION_RULE_WIDTHS = [40, 15, 11, 16, 10];
+
+/** A word-wrapped table with these column widths and headers. */
+const wrappedTable = (
+  head: readonly string[],
+  widths: readonly number[]
+): InstanceType<typeof Table> =>
+  new Table({
+    head: [...head],
+    colWidths: [...widths],
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    style: { head: [], border: [] },
+  });
+
+/** Cells of a row, long words split to fit their column. */
+const fitted = (cells: readonly string[], widths: readonly number[]) =>
+  cells.map((cell, i) => breakLongWords(cell, (widths[i] ?? 3) - 2));
+
+/** The organization summary: per account, then per rule, worst first. */
+const organizationTables = (summary: OrganizationSummary): string => {
+  const accounts = wrappedTable(
+    [
+      'Account',
+      'Name',
+      'NON_COMPLIANT',
+      'COMPLIANT',
+      'NOT_APPLICABLE',
+      'Not loaded',
+    ],
+    ORGANIZATION_ACCOUNT_WIDTHS
+  );
+  for (const account of summary.accounts) {
+    accounts.push(
+      fitted(
+        [
+          account.accountId,
+          account.name ?? '',
+          String(account.nonCompliant),
+          String(account.compliant),
+          String(account.notApplicable),
+          account.notLoaded.join(', '),
+        ],
+        ORGANIZATION_ACCOUNT_WIDTHS
+      )
+    );
+  }
+  const rules = wrappedTable(
+    [
+      'Rule',
+      'NON_COMPLIANT',
+      'COMPLIANT',
+      'NOT_APPLICABLE',
+      'Accounts failing',
+    ],
+    ORGANIZATION_RULE_WIDTHS
+  );
+  for (const rule of summary.rules) {
+    rules.push(
+      fitted(
+        [
+          `${rule.ruleId} (${rule.severity})`,
+          String(rule.nonCompliant),
+          String(rule.compliant),
+          String(rule.notApplicable),
+          String(rule.accountsFailing),
+        ],
+        ORGANIZATION_RULE_WIDTHS
+      )
+    );
+  }
+  const heading =
+    `Organization: ${summary.source}; ${plural(summary.accounts.length, 'account')}, ` +
+    `Regions ${summary.regions.join(', ')}`;
+  return `\n\n${heading}\nAccounts, worst first:\n${accounts.toString()}\nRules, worst first:\n${rules.toString()}`;
+};
+
 /**
  * The `--format table` report: one table per rule (failures first), then
- * the totals, the resources left to their owners, and the problems.
+ * the totals, the resources left to their owners, the organization summary
+ * of a report that covers an organization, and the problems.
  *
  * @param rules - the rules that ran, in report order
  */
@@ -159,11 +244,21 @@ const renderTable = (
     s.notOwned === 0
       ? ''
       : `\n${plural(s.notOwned, 'resource')} owned by other accounts, evaluated by their owners:${owners.join('')}`;
+  const organization =
+    result.organization === undefined
+      ? ''
+      : organizationTables(
+          summarizeOrganization(
+            result,
+            rules.map((r) => r.id),
+            result.organization
+          )
+        );
   const problems =
     result.problems.length === 0
       ? ''
       : `\n\nProblems (${result.problems.length}):\n${problemsTable(result.problems)}`;
-  return `${sections.join('\n\n')}\n\n${totals}${notOwned}${problems}\n`;
+  return `${sections.join('\n\n')}\n\n${totals}${notOwned}${organization}${problems}\n`;
 };
 
 export type { TableOptions };

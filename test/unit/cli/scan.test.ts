@@ -376,7 +376,10 @@ describe('vpce-guard scan', () => {
       ['scan', '--snapshot', MINIMAL, '--format', 'xml'],
       "argument 'xml' is invalid",
     ],
-    [['scan'], 'vpce-guard: scan: give either --snapshot FILE… or --region R…'],
+    [
+      ['scan'],
+      'vpce-guard: scan: give either --snapshot FILE…, --region R… or --organization',
+    ],
     [['scan', '--snapshot', MINIMAL, '--bogus'], "unknown option '--bogus'"],
     [['frobnicate'], "unknown command 'frobnicate'"],
   ])('exits 2 with a one-line reason for %j', async (argv, reason) => {
