@@ -4,9 +4,10 @@
  * in which account-Region (DescribeAggregateComplianceByConfigRules), then
  * every resource's verdict (GetAggregateComplianceDetailsByConfigRule), all
  * pages of both. No EC2 call and no credentials in the member accounts:
- * the aggregator account's own Config holds it all. Like accounts.ts, an
- * adapter that takes its client and lives under cli/ because only the CLI
- * calls it.
+ * the aggregator account's own Config holds it all. An adapter like those
+ * in functions/shared/aws/ (it takes its client), kept under cli/ because
+ * only the CLI calls it: everything under functions/shared/aws/ is granted
+ * to the Lambda functions (functions/shared/aws/aws-actions.ts).
  */
 import {
   type AggregateEvaluationResult,

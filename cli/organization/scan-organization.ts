@@ -26,6 +26,10 @@ import {
 } from '../../functions/shared/aws/credentials.js';
 import { mapWithLimit } from '../../functions/shared/aws/map-with-limit.js';
 import {
+  listActiveAccounts,
+  type OrganizationAccount,
+} from '../../functions/shared/aws/organization-accounts.js';
+import {
   AwsCallError,
   InputError,
   toAwsCallError,
@@ -37,7 +41,6 @@ import {
 import type { AccountRegionLoad } from '../../functions/shared/formats/snapshot.js';
 import type { PreparedRule } from '../../rules/model/rule.js';
 import type { OrganizationScope } from '../report/organization.js';
-import { listActiveAccounts, type OrganizationAccount } from './accounts.js';
 import { type ScanProgress, SILENT } from './progress.js';
 import {
   type BudgetClock,

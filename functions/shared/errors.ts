@@ -15,16 +15,19 @@ class AwsCallError extends VpceGuardError {
   }
 }
 
-/** AWS refused a call: the message names the action and the role to fix. */
+/**
+ * AWS refused a call: the message names the action and the role to fix,
+ * and `hint`, when given, where the call can succeed.
+ */
 class AccessDeniedError extends AwsCallError {
   public constructor(
     action: string,
     principal: string,
-    options?: ErrorOptions
+    options?: ErrorOptions & { readonly hint?: string }
   ) {
     super(
       action,
-      `access denied: ${principal} may not call ${action}`,
+      `access denied: ${principal} may not call ${action}${options?.hint ? `; ${options.hint}` : ''}`,
       options
     );
     this.name = 'AccessDeniedError';
@@ -61,17 +64,23 @@ const ACCESS_DENIED_CODES = new Set([
  *
  * @param action - `service:Operation`, as IAM spells it
  * @param principal - the role or identity that made the call, for the message
+ * @param accessHint - appended to an access-denied message: where the call
+ *   can succeed
  */
 const toAwsCallError = (
   error: unknown,
   action: string,
-  principal: string
+  principal: string,
+  accessHint?: string
 ): AwsCallError => {
   if (error instanceof AwsCallError) return error;
   const name = (error as { name?: string }).name ?? '';
   const message = error instanceof Error ? error.message : String(error);
   if (ACCESS_DENIED_CODES.has(name)) {
-    return new AccessDeniedError(action, principal, { cause: error });
+    return new AccessDeniedError(action, principal, {
+      cause: error,
+      ...(accessHint ? { hint: accessHint } : {}),
+    });
   }
   return new AwsCallError(
     action,
