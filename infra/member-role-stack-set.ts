@@ -8,13 +8,10 @@ import {
 } from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledgeNag } from './nag.js';
-import { type DeploymentSettings, InvalidContextError } from './settings.js';
+import type { DeploymentSettings } from './settings.js';
 
 /** The StackSet's name: one per organization, created in one Region. */
 const MEMBER_ROLE_STACK_SET_NAME = 'vpce-guard-member-role';
-
-/** CloudFormation's limit on a StackSet's `TemplateBody`, in bytes. */
-const MAX_STACK_SET_TEMPLATE_BYTES = 51_200;
 
 /** What the StackSet is built from. */
 interface MemberRoleStackSetProps {
@@ -22,20 +19,6 @@ interface MemberRoleStackSetProps {
   /** MemberRoleStack's synthesized template (member-role-stack.ts). */
   readonly templateBody: string;
 }
-
-/**
- * @throws InvalidContextError when the member-role template exceeds what a
- *   StackSet's `TemplateBody` holds
- */
-const checkTemplateBody = (body: string): string => {
-  const bytes = Buffer.byteLength(body, 'utf8');
-  if (bytes > MAX_STACK_SET_TEMPLATE_BYTES) {
-    throw new InvalidContextError(
-      `context organizationRegions: the member-role template is ${bytes} bytes (its trust policy names each rule's function role in each Region); a StackSet's TemplateBody holds at most ${MAX_STACK_SET_TEMPLATE_BYTES}`
-    );
-  }
-  return body;
-};
 
 /** Deploys every CloudFormation resource under `scopes` only under `condition`. */
 const onlyWhen = (
@@ -108,7 +91,7 @@ class MemberRoleStackSet extends Construct {
           regions: [settings.memberRoleRegion],
         },
       ],
-      templateBody: checkTemplateBody(props.templateBody),
+      templateBody: props.templateBody,
     });
     this.stackSet.cfnOptions.condition = inHomeRegion;
   }

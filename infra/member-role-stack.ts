@@ -12,7 +12,7 @@ import {
 import { AccountPrincipal, PolicyDocument, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { Rule } from '../rules/model/rule.js';
-import { centralRoleName } from './names.js';
+import { centralRoleNamePattern } from './names.js';
 import {
   acknowledgeEvaluationWildcards,
   evaluationStatements,
@@ -27,9 +27,10 @@ interface MemberRoleStackProps extends StackProps {
 
 /**
  * The role the organization functions assume in each member account, as a
- * template for a service-managed StackSet. It trusts exactly the central
- * functions' roles (one per rule and Region) and grants exactly what a rule
- * calls in the account it evaluates. IAM is global, so deploy the StackSet
+ * template for a service-managed StackSet. It trusts the central
+ * functions' roles (`vpce-guard-<rule-id>-<region>` in the central account,
+ * infra/names.ts) and grants exactly what a rule calls in the account it
+ * evaluates. IAM is global, so deploy the StackSet
  * to one Region per account.
  */
 class MemberRoleStack extends Stack {
@@ -52,21 +53,19 @@ class MemberRoleStack extends Stack {
         'The account that runs the vpce-guard organization functions (management or Config delegated administrator).',
     });
     const { rules, settings } = props;
-    const centralRoles = rules.flatMap((rule) =>
-      settings.organizationRegions.map(
-        (region) =>
-          `arn:${Aws.PARTITION}:iam::${centralAccount.valueAsString}:role/${centralRoleName(rule, region)}`
-      )
+    const centralRoles = rules.map(
+      (rule) =>
+        `arn:${Aws.PARTITION}:iam::${centralAccount.valueAsString}:role/${centralRoleNamePattern(rule)}`
     );
     const role = new Role(this, 'MemberRole', {
       roleName: settings.memberRoleName,
       description:
         'Lets the vpce-guard organization rules evaluate this account.',
-      // The account principal plus the exact role ARNs: naming roles
+      // The account principal plus the roles' ARN patterns: naming roles
       // directly as principals would fail while a Region is not deployed.
       assumedBy: new AccountPrincipal(
         centralAccount.valueAsString
-      ).withConditions({ ArnEquals: { 'aws:PrincipalArn': centralRoles } }),
+      ).withConditions({ ArnLike: { 'aws:PrincipalArn': centralRoles } }),
       inlinePolicies: {
         Evaluate: new PolicyDocument({
           statements: evaluationStatements({

@@ -31,4 +31,14 @@ const centralRoleName = (rule: Rule, region: string): string => {
   return name;
 };
 
-export { centralRoleName, pascalCase };
+/**
+ * What a member role trusts for a rule: its function role in any Region
+ * (`vpce-guard-<rule-id>-*`, the names {@link centralRoleName} gives). One
+ * pattern per rule keeps the trust policy the same size however many
+ * Regions are deployed; naming each Region's role would pass IAM's
+ * 2,048-character trust-policy limit at four Regions.
+ */
+const centralRoleNamePattern = (rule: Rule): string =>
+  `vpce-guard-${rule.metadata.id}-*`;
+
+export { centralRoleName, centralRoleNamePattern, pascalCase };

@@ -525,22 +525,6 @@ describe('OrganizationStack: the member-role StackSet', () => {
     organization.resourceCountIs('AWS::CloudFormation::StackSet', 0);
     organization.resourceCountIs('Custom::AWS', 0);
   });
-
-  it('stops the synth when the member-role template would not fit a StackSet', () => {
-    // Arrange: each Region adds one trusted role ARN per rule
-    const regions = Array.from(
-      { length: 60 },
-      (_, index) =>
-        `zz-${'abcdefghij'[index % 10]}${'klmnopqrst'[Math.floor(index / 10)]}-1`
-    );
-
-    // Act and Assert
-    expect(() =>
-      synthesize({ context: { organizationRegions: regions } })
-    ).toThrow(
-      /the member-role template is \d+ bytes .*; a StackSet's TemplateBody holds at most 51200/u
-    );
-  });
 });
 
 describe('OrganizationStack: deployAs', () => {
