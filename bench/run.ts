@@ -1,11 +1,11 @@
 /**
  * `npm run bench`, in four parts, each printing JSON lines on stdout
- * (progress goes to stderr); `npm run bench -- organization` runs part 3
- * alone:
+ * (progress goes to stderr); `npm run bench -- <part>` runs one part alone
+ * (`evaluation`, `live`, `organization`, `bundles`):
  *
  * 1. evaluation: synthetic landscapes of three sizes, snapshot parsing and
- *    all five rules; each size in a fresh child process so its peak RSS is
- *    its own;
+ *    every rule of the registry; each size in a fresh child process so its
+ *    peak RSS is its own;
  * 2. live load: the S and M landscapes recreated in moto (started here on a
  *    free loopback port, stopped at the end even on failure) and loaded
  *    through a call-counting client, against the minimum calls; then, on
@@ -140,27 +140,44 @@ const runOrganizationScans = (): Promise<void> =>
     );
   });
 
+/** Part 1: each size in a child process of its own. */
+const runEvaluations = async (): Promise<void> => {
+  for (const caseName of Object.keys(CASES)) await runChild(caseName);
+};
+
+/** Part 4: the Lambda bundle, as infra builds it. */
+const runBundles = async (): Promise<void> => {
+  const { measureBundles } = await import('./bundles.js');
+  for (const line of await measureBundles(REPO_ROOT)) {
+    console.log(JSON.stringify(line));
+  }
+};
+
+/** The parts, in the order `npm run bench` runs them. */
+const PARTS: Readonly<Record<string, () => Promise<void>>> = {
+  evaluation: runEvaluations,
+  live: runLiveLoads,
+  organization: runOrganizationScans,
+  bundles: runBundles,
+};
+
 const main = async (): Promise<void> => {
   const [name, deltaCase, endpoint] = process.argv.slice(2);
   if (name === 'delta' && deltaCase !== undefined && endpoint !== undefined) {
     await runDelta(deltaCase, endpoint);
     return;
   }
-  if (name === 'organization') {
-    await runOrganizationScans();
-    return;
-  }
-  if (name !== undefined) {
+  if (name !== undefined && name in CASES) {
     runCase(name);
     return;
   }
-  for (const caseName of Object.keys(CASES)) await runChild(caseName);
-  await runLiveLoads();
-  await runOrganizationScans();
-  const { measureBundles } = await import('./bundles.js');
-  for (const line of await measureBundles(REPO_ROOT)) {
-    console.log(JSON.stringify(line));
+  const part = name === undefined ? undefined : PARTS[name];
+  if (name !== undefined && part === undefined) {
+    throw new Error(
+      `unknown bench part ${JSON.stringify(name)}; expected one of ${Object.keys(PARTS).join(', ')}`
+    );
   }
+  for (const run of part ? [part] : Object.values(PARTS)) await run();
 };
 
 main().catch((error: unknown) => {
