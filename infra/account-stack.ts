@@ -180,20 +180,9 @@ class AccountStack extends Stack {
     functions: readonly AccountFunction[],
     settings: DeploymentSettings
   ): void {
-    const arnOf = new Map(
-      functions.map(({ rule, ruleFunction }) => [
-        rule,
-        ruleFunction.function.functionArn,
-      ])
-    );
     const pack = new CfnConformancePack(this, 'ConformancePack', {
       conformancePackName: CONFORMANCE_PACK_NAME,
-      templateBody: conformancePackBody(
-        functions.map(({ rule }) => rule),
-        settings,
-        'account',
-        (rule) => arnOf.get(rule) ?? ''
-      ),
+      templateBody: conformancePackBody(functions, settings, 'account'),
     });
     for (const { permission } of functions) {
       pack.addResourceDependency(permission);

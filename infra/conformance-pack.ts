@@ -138,28 +138,50 @@ const checkTemplateSize = (body: string, what: string): string => {
   return body;
 };
 
+/** A rule and the function a stack deploys for it. */
+interface PackFunction {
+  readonly rule: Rule;
+  /** A RuleFunction (infra/rule-function.ts), or anything with its ARN. */
+  readonly ruleFunction: {
+    readonly function: { readonly functionArn: string };
+  };
+}
+
 /**
  * The YAML `TemplateBody` of the conformance pack a stack deploys: a
- * custom Lambda rule per rule, pointing at that stack's functions
- * (`functionArnOf` gives their ARNs, CDK tokens that CloudFormation
- * resolves). Conformance packs take YAML templates of
- * `AWS::Config::ConfigRule` and `AWS::Config::RemediationConfiguration`
- * resources only.
+ * custom Lambda rule per rule, pointing at that stack's function for it
+ * (its ARN, a CDK token that CloudFormation resolves). Conformance packs
+ * take YAML templates of `AWS::Config::ConfigRule` and
+ * `AWS::Config::RemediationConfiguration` resources only.
  *
  * @throws InvalidContextError when a rule's parameters or the template
  *   exceed Config's limits
  */
 const conformancePackBody = (
-  rules: readonly Rule[],
+  functions: readonly PackFunction[],
   settings: DeploymentSettings,
-  scope: PackScope,
-  functionArnOf: (rule: Rule) => string
+  scope: PackScope
 ): string => {
+  const rules = functions.map(({ rule }) => rule);
+  const arnOf = new Map(
+    functions.map(({ rule, ruleFunction }) => [
+      rule,
+      ruleFunction.function.functionArn,
+    ])
+  );
   checkTemplateSize(
     yamlOf(packTemplateOf(rules, settings, scope, () => LONGEST_FUNCTION_ARN)),
     `the ${scope} conformance pack template`
   );
-  return yamlOf(packTemplateOf(rules, settings, scope, functionArnOf));
+  return yamlOf(
+    packTemplateOf(rules, settings, scope, (rule) => {
+      const arn = arnOf.get(rule);
+      // Every rule comes from `functions`, so each has its ARN.
+      if (arn === undefined)
+        throw new Error(`no function for ${rule.metadata.id}`);
+      return arn;
+    })
+  );
 };
 
 const HEADER: Readonly<Record<PackScope, string>> = {

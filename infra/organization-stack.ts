@@ -251,20 +251,9 @@ class OrganizationStack extends Stack {
     functions: readonly CentralFunction[],
     settings: DeploymentSettings
   ): void {
-    const arnOf = new Map(
-      functions.map(({ rule, ruleFunction }) => [
-        rule,
-        ruleFunction.function.functionArn,
-      ])
-    );
     const pack = new CfnOrganizationConformancePack(this, 'ConformancePack', {
       organizationConformancePackName: CONFORMANCE_PACK_NAME,
-      templateBody: conformancePackBody(
-        functions.map(({ rule }) => rule),
-        settings,
-        'organization',
-        (rule) => arnOf.get(rule) ?? ''
-      ),
+      templateBody: conformancePackBody(functions, settings, 'organization'),
       excludedAccounts: excludedAccountsOf(settings),
     });
     // Config checks at creation that it may invoke each function.

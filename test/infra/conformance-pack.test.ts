@@ -101,6 +101,13 @@ describe('the plain conformance pack templates', () => {
   });
 });
 
+/** Each rule with a function whose ARN is `functionArn`. */
+const withFunctions = (registry: readonly Rule[], functionArn: string) =>
+  registry.map((rule) => ({
+    rule,
+    ruleFunction: { function: { functionArn } },
+  }));
+
 describe('Config’s limits on a pack', () => {
   it('stops the synth when the template would exceed 51,200 bytes', () => {
     // Arrange: far more rules than any registry holds
@@ -110,10 +117,12 @@ describe('Config’s limits on a pack', () => {
     for (const make of [
       () =>
         conformancePackBody(
-          registry,
+          withFunctions(
+            registry,
+            'arn:aws:lambda:us-east-1:111111111111:function:f'
+          ),
           settingsFor({}, registry),
-          'organization',
-          () => 'arn:aws:lambda:us-east-1:111111111111:function:f'
+          'organization'
         ),
       () => conformancePackFile(registry, settingsFor({}, registry), 'account'),
     ]) {
@@ -128,11 +137,10 @@ describe('Config’s limits on a pack', () => {
     const bodyOf = (count: number) => {
       const registry = manyRules(count);
       return conformancePackBody(
-        registry,
-        settingsFor({}, registry),
-        'organization',
         // as long as a CDK token, `${Token[TOKEN.123]}`
-        () => 't'.repeat(20)
+        withFunctions(registry, 't'.repeat(20)),
+        settingsFor({}, registry),
+        'organization'
       );
     };
     const bytes = (count: number) => Buffer.byteLength(bodyOf(count), 'utf8');
