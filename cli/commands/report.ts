@@ -10,14 +10,18 @@ import {
 } from '../organization/aggregator.js';
 import { CONFIG_RULE_PREFIX } from '../organization/rule-names.js';
 import { writeReport } from '../output.js';
-import { renderHtml } from '../report/html.js';
-import { renderJson } from '../report/json.js';
+import { type OutputFormat, renderReport } from '../report/render.js';
 import { hasFailures } from '../report/summary.js';
-import { renderTable } from '../report/table.js';
-import { readRunbooks } from '../runbooks.js';
 
-/** Report formats of `report`. */
-const REPORT_FORMATS = ['table', 'json', 'html'] as const;
+/**
+ * Report formats of `report`: no ASFF or OCSF, whose findings need the
+ * resources' inventory, which an aggregator does not hold.
+ */
+const REPORT_FORMATS = [
+  'table',
+  'json',
+  'html',
+] as const satisfies readonly OutputFormat[];
 type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Options of `vpce-guard report`, as commander parses them. */
@@ -55,30 +59,6 @@ const asScanResult = (
   },
 });
 
-const render = (
-  options: ReportOptions,
-  io: CliIo,
-  result: ScanResult
-): string => {
-  const metadata = rules.map((rule) => rule.metadata);
-  if (options.format === 'json') {
-    return renderJson(
-      result,
-      metadata.map((m) => m.id)
-    );
-  }
-  if (options.format === 'html') {
-    return renderHtml(result, metadata, {
-      runbooks: readRunbooks(metadata.map((m) => m.id)),
-      runbookBaseUrl: options.runbookBaseUrl,
-      generatedAt: new Date(),
-    });
-  }
-  return renderTable(result, metadata, {
-    color: options.output === undefined && io.stdout.isTTY === true,
-  });
-};
-
 /**
  * `vpce-guard report --aggregator NAME`: vpce-guard's results for every
  * account and Region an AWS Config aggregator covers, read through the
@@ -113,7 +93,17 @@ const report = async (options: ReportOptions, io: CliIo): Promise<number> => {
     return ExitCode.BAD_INPUT;
   }
   const result = asScanResult(options.aggregator, results);
-  await writeReport(render(options, io, result), options.output, io);
+  const text = renderReport(
+    options.format,
+    result,
+    rules.map((rule) => rule.metadata),
+    {
+      runbookBaseUrl: options.runbookBaseUrl,
+      color: options.output === undefined && io.stdout.isTTY === true,
+      now: new Date(),
+    }
+  );
+  await writeReport(text, options.output, io);
   return hasFailures(result.evaluations) && !options.exitZero
     ? ExitCode.NON_COMPLIANT
     : ExitCode.CLEAN;

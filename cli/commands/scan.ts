@@ -4,12 +4,11 @@ import {
   loadSnapshotFile,
 } from '../../functions/shared/formats/snapshot.js';
 import { InputError } from '../../rules/model/errors.js';
-import type { PreparedRule, RuleMetadata } from '../../rules/model/rule.js';
+import type { PreparedRule } from '../../rules/model/rule.js';
 import { loadLiveAccountRegion } from '../aws.js';
 import {
   evaluateAll,
   type ScanProblem,
-  type ScanResult,
   type SourcedInventory,
 } from '../evaluate.js';
 import { type CliIo, ExitCode } from '../io.js';
@@ -17,25 +16,23 @@ import { organizationRequest } from '../organization/options.js';
 import { progressOn } from '../organization/progress.js';
 import { loadOrganization } from '../organization/scan-organization.js';
 import { writeReport } from '../output.js';
-import { renderAsff } from '../report/asff.js';
-import { renderHtml } from '../report/html.js';
-import { renderJson } from '../report/json.js';
-import { renderOcsf } from '../report/ocsf.js';
 import type { OrganizationScope } from '../report/organization.js';
+import {
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  renderReport,
+} from '../report/render.js';
 import { hasFailures } from '../report/summary.js';
-import { renderTable } from '../report/table.js';
 import {
   ignoredParameterWarnings,
   prepareRules,
   readRuleParameters,
   selectRules,
 } from '../rule-selection.js';
-import { readRunbooks } from '../runbooks.js';
-import { packageVersion } from '../version.js';
 
 /** Report formats of `scan`. */
-const FORMATS = ['table', 'json', 'asff', 'ocsf', 'html'] as const;
-type Format = (typeof FORMATS)[number];
+const FORMATS = OUTPUT_FORMATS;
+type Format = OutputFormat;
 
 /** Options of `vpce-guard scan`, as commander parses them. */
 interface ScanOptions {
@@ -185,46 +182,6 @@ const loadInventories = async (
   );
 };
 
-const render = (
-  options: ScanOptions,
-  io: CliIo,
-  result: ScanResult,
-  metadata: readonly RuleMetadata[]
-): string => {
-  if (options.format === 'json') {
-    return renderJson(
-      result,
-      metadata.map((m) => m.id)
-    );
-  }
-  if (options.format === 'asff') {
-    return renderAsff(
-      result.evaluations,
-      metadata,
-      result.inventories,
-      options.runbookBaseUrl,
-      new Date()
-    );
-  }
-  if (options.format === 'ocsf') {
-    return renderOcsf(result.evaluations, metadata, result.inventories, {
-      runbookBaseUrl: options.runbookBaseUrl,
-      now: new Date(),
-      productVersion: packageVersion(),
-    });
-  }
-  if (options.format === 'html') {
-    return renderHtml(result, metadata, {
-      runbooks: readRunbooks(metadata.map((m) => m.id)),
-      runbookBaseUrl: options.runbookBaseUrl,
-      generatedAt: new Date(),
-    });
-  }
-  return renderTable(result, metadata, {
-    color: options.output === undefined && io.stdout.isTTY === true,
-  });
-};
-
 /** `vpce-guard: 111122223333/us-east-1: snap.json[1]: Vpcs: expected an array…`. */
 const failureLine = (problem: ScanProblem): string => {
   const where =
@@ -263,7 +220,12 @@ const scan = async (options: ScanOptions, io: CliIo): Promise<number> => {
   const evaluated = evaluateAll(prepared, inventories, failed);
   const result = organization ? { ...evaluated, organization } : evaluated;
   const metadata = selected.map((rule) => rule.metadata);
-  await writeReport(render(options, io, result, metadata), options.output, io);
+  const text = renderReport(options.format, result, metadata, {
+    runbookBaseUrl: options.runbookBaseUrl,
+    color: options.output === undefined && io.stdout.isTTY === true,
+    now: new Date(),
+  });
+  await writeReport(text, options.output, io);
   if (failed.length > 0) return ExitCode.BAD_INPUT;
   return hasFailures(result.evaluations) && !options.exitZero
     ? ExitCode.NON_COMPLIANT
