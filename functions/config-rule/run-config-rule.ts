@@ -13,14 +13,8 @@ import type { Inventory } from '../../rules/model/inventory.js';
 import type { Evaluation, PreparedRule, Rule } from '../../rules/model/rule.js';
 import { loadAccountRegion } from '../shared/aws/account-inventory.js';
 import { inflateOversized } from '../shared/aws/config-history.js';
-import {
-  readRuleVerdicts,
-  readVerdicts,
-  recordVerdicts,
-  type VerdictScope,
-  type VerdictTable,
-} from '../shared/aws/verdict-table.js';
-import { AwsCallError, InvalidEventError } from '../shared/errors.js';
+import type { VerdictTable } from '../shared/aws/verdict-table.js';
+import { InvalidEventError } from '../shared/errors.js';
 import { buildFinding } from '../shared/formats/asff.js';
 import {
   type ConfigRuleEvent,
@@ -33,18 +27,19 @@ import {
   putEvaluations,
   staleResourceIds,
 } from '../shared/report/config-reporter.js';
-import {
-  type Delta,
-  goneSinceRecorded,
-  planDelta,
-  type RecordedResult,
-  recordOf,
-  type SendReason,
-} from '../shared/report/delta.js';
+import { goneSinceRecorded, type SendReason } from '../shared/report/delta.js';
 import {
   importFindings,
   type UpdatedAtMemo,
 } from '../shared/report/securityhub-reporter.js';
+import {
+  importsFindings,
+  type Prior,
+  type PriorState,
+  planSend,
+  readPrior,
+  recordSent,
+} from './prior-verdicts.js';
 
 /** The clients every AWS call for one account-region goes through. */
 interface AccountClients {
@@ -117,13 +112,6 @@ interface RuleRunDependencies {
    */
   readonly verdictTable?: VerdictTable | undefined;
 }
-
-/**
- * Where the last recorded verdicts came from: `read` from the table;
- * `unreadable` when reading failed, so everything was sent; `unused`
- * without a table, or in TestMode (Config records nothing then).
- */
-type PriorState = 'read' | 'unreadable' | 'unused';
 
 /** How many evaluations the delta sent and skipped, and why. */
 interface DeltaSummary {
@@ -322,7 +310,7 @@ const importSkippedBecause = (
   event: ConfigRuleEvent,
   dependencies: RuleRunDependencies
 ): string | undefined => {
-  if (rule.parameters.securityHub === false) {
+  if (!importsFindings(rule)) {
     return 'the rule parameter securityHub is false';
   }
   if (
@@ -368,59 +356,6 @@ const reportToSecurityHub = async (
   return { sent };
 };
 
-const importsFindings = (rule: PreparedRule): boolean =>
-  rule.parameters.securityHub !== false;
-
-const refreshDaysOf = (rule: PreparedRule): number =>
-  rule.parameters.refreshDays as number;
-
-const verdictScopeOf = (event: ConfigRuleEvent): VerdictScope => ({
-  accountId: event.accountId,
-  region: event.region,
-  configRuleArn: event.configRuleArn,
-});
-
-/** What was last recorded, and whether it could be read. */
-interface Prior {
-  readonly state: PriorState;
-  readonly recorded: ReadonlyMap<string, RecordedResult> | undefined;
-}
-
-/**
- * Reads the last recorded verdicts: a periodic run its rule's whole
- * partition, a change only the resources it evaluated. A failed read is a
- * warning and sends everything: it may cost money, never a verdict.
- */
-const readPrior = async (
-  event: ConfigRuleEvent,
-  scoped: Scoped,
-  periodic: boolean,
-  dependencies: RuleRunDependencies
-): Promise<Prior> => {
-  const table = dependencies.verdictTable;
-  if (table === undefined || event.resultToken === 'TESTMODE') {
-    return { state: 'unused', recorded: undefined };
-  }
-  const scope = verdictScopeOf(event);
-  try {
-    const recorded = periodic
-      ? await readRuleVerdicts(table, scope)
-      : await readVerdicts(
-          table,
-          scope,
-          scoped.evaluations.map((e) => e.resourceId)
-        );
-    return { state: 'read', recorded };
-  } catch (error) {
-    if (!(error instanceof AwsCallError)) throw error;
-    dependencies.logger.warn(
-      { err: error, table: table.tableName },
-      'could not read the last recorded verdicts; sending every evaluation'
-    );
-    return { state: 'unreadable', recorded: undefined };
-  }
-};
-
 /**
  * A periodic run also reports NOT_APPLICABLE what the table recorded with
  * another verdict and the account no longer has. Config's own list of
@@ -445,46 +380,6 @@ const withGoneFromTable = (
         evaluations: [...scoped.evaluations, ...gone],
         inventory: scoped.inventory,
       };
-};
-
-const sendEverything = (evaluations: readonly Evaluation[]): Delta => ({
-  send: evaluations,
-  skipped: [],
-  reasons: {},
-});
-
-/**
- * Records what Config and Security Hub took. A failure is a warning, not
- * a failed invocation: both already hold the verdicts, and the next run
- * merely sends them again.
- */
-const recordSent = async (
-  rule: PreparedRule,
-  event: ConfigRuleEvent,
-  sent: readonly Evaluation[],
-  dependencies: RuleRunDependencies
-): Promise<void> => {
-  const table = dependencies.verdictTable;
-  if (table === undefined || sent.length === 0) return;
-  const recordedAt = dependencies.clock();
-  const records = sent.map((evaluation) => ({
-    resourceId: evaluation.resourceId,
-    ...recordOf(evaluation, recordedAt, importsFindings(rule)),
-  }));
-  try {
-    await recordVerdicts(
-      table,
-      verdictScopeOf(event),
-      records,
-      refreshDaysOf(rule)
-    );
-  } catch (error) {
-    if (!(error instanceof AwsCallError)) throw error;
-    dependencies.logger.warn(
-      { err: error, table: table.tableName, unrecorded: records.length },
-      'could not record the verdicts sent; the next run sends them again'
-    );
-  }
 };
 
 const orderingTimestampOf = (
@@ -568,17 +463,15 @@ const runConfigRule = async (
     ? await evaluateChange(rule, event, clients, item)
     : await evaluatePeriodic(rule, event, clients);
   warnProblems(dependencies.logger, evaluated);
-  const prior = await readPrior(event, evaluated, periodic, dependencies);
+  const prior = await readPrior(
+    event,
+    evaluated.evaluations.map((e) => e.resourceId),
+    periodic,
+    dependencies
+  );
   const scoped = withGoneFromTable(rule, event, evaluated, prior, periodic);
   const { evaluations } = scoped;
-  const delta =
-    prior.state === 'unused'
-      ? sendEverything(evaluations)
-      : planDelta(evaluations, prior.recorded, {
-          now: dependencies.clock(),
-          refreshDays: refreshDaysOf(rule),
-          importsFindings: importsFindings(rule),
-        });
+  const delta = planSend(rule, evaluations, prior, dependencies.clock());
   const sentToConfig = await putEvaluations(
     clients.config,
     delta.send,
