@@ -60,7 +60,9 @@ const buildProgram = (
 
   program
     .command('scan')
-    .description('Evaluate the rules over snapshot files and print a report.')
+    .description(
+      'Evaluate the rules over snapshot files, live account-Regions or a whole organization, and print a report.'
+    )
     .option(
       '--snapshot <files...>',
       'snapshot files (see README: Snapshot format)'
