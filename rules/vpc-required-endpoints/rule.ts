@@ -238,8 +238,9 @@ const rule = defineRule({
     };
   },
   // Only VPCs a lookup could change: owned, not exempt, with private
-  // subnets, and a required service no endpoint serves, in a Region whose
-  // DNS names are known. Every other VPC costs no Route 53 call.
+  // subnets, every endpoint readable (judgeServices stops before the zones
+  // otherwise), and a required service no endpoint serves, in a Region
+  // whose DNS names are known. Every other VPC costs no Route 53 call.
   hostedZoneVpcs: (inventory, { requiredServices, exemptTagKey }) => {
     if (inventory.dnsSuffix === undefined) return [];
     const subnets = subnetsByVpc(inventory);
@@ -249,6 +250,7 @@ const rule = defineRule({
           isOwned(inventory, vpc) &&
           !isExemptByTag(vpc.tags, exemptTagKey, metadata.id) &&
           (subnets.get(vpc.id)?.privateCount ?? 0) > 0 &&
+          !(inventory.endpointsByVpc.get(vpc.id) ?? []).some(isUndecided) &&
           servicesWithoutEndpoint(inventory, vpc.id, requiredServices).length >
             0
       )

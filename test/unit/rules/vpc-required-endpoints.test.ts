@@ -404,6 +404,17 @@ describe('vpc-required-endpoints hosted-zone lookups', () => {
       asked: [],
     },
     {
+      name: 'a VPC with an unreadable endpoint (cannot evaluate before the zones)',
+      parts: privateVpc([
+        endpoint('vpce-1', { service: 'ssm' }),
+        {
+          ...endpoint('vpce-2', { service: 'ec2' }),
+          VpcEndpointType: 7 as never,
+        },
+      ]),
+      asked: [],
+    },
+    {
       name: 'a VPC of a Region whose DNS suffix the SDK does not know',
       parts: { ...privateVpc(), Region: 'xx-newplace-9', Partition: 'aws-xx' },
       asked: [],
