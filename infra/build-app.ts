@@ -6,6 +6,11 @@ import type { Rule } from '../rules/model/rule.js';
 import { AccountStack } from './account-stack.js';
 import { conformancePackFile, type PackScope } from './conformance-pack.js';
 import {
+  MEMBER_REMEDIATION_STACK_ID,
+  MemberRemediationStack,
+  memberRemediationTemplate,
+} from './member-remediation-stack.js';
+import {
   MEMBER_ROLE_STACK_ID,
   MemberRoleStack,
   memberRoleTemplateBody,
@@ -19,12 +24,25 @@ interface VpceGuardStacks {
   readonly account: AccountStack;
   readonly organization: OrganizationStack;
   readonly memberRole: MemberRoleStack;
+  readonly memberRemediation: MemberRemediationStack;
+  /**
+   * The template the remediation StackSet deploys, in the cloud assembly
+   * directory (MemberRemediationStack's, without the CLI's metadata).
+   */
+  readonly memberRemediationTemplateFile: string;
   /**
    * The plain conformance pack templates in the cloud assembly directory
    * (`cdk.out/`), for the AWS CLI or Control Tower Customizations.
    */
   readonly conformancePackFiles: Readonly<Record<PackScope, string>>;
 }
+
+/**
+ * The file, in the cloud assembly directory, of the template the
+ * remediation StackSet deploys (uploaded as a file asset).
+ */
+const MEMBER_REMEDIATION_TEMPLATE_FILE =
+  'vpce-guard-member-remediation.template.json';
 
 /** The file name of each plain conformance pack template. */
 const CONFORMANCE_PACK_FILES: Readonly<Record<PackScope, string>> = {
@@ -50,7 +68,7 @@ const writeConformancePackFiles = (
 };
 
 /**
- * Adds vpce-guard's three stacks to an app, one function and Config rule per
+ * Adds vpce-guard's four stacks to an app, one function and Config rule per
  * rule of the registry, with settings read from the app's context, and
  * applies cdk-nag's AwsSolutions checks (their errors fail the synth). The
  * plain conformance pack templates are written to the app's output
@@ -72,6 +90,19 @@ const buildApp = (
     settings,
     description: `${description}: member-account execution role (StackSet)`,
   };
+  const memberRemediationProps = {
+    rules,
+    readRepoFile,
+    description: `${description}: member-account remediation documents (StackSet)`,
+  };
+  const memberRemediationTemplateFile = join(
+    app.outdir,
+    MEMBER_REMEDIATION_TEMPLATE_FILE
+  );
+  writeFileSync(
+    memberRemediationTemplateFile,
+    memberRemediationTemplate(memberRemediationProps)
+  );
   const stacks = {
     account: new AccountStack(app, 'VpceGuardAccount', {
       rules,
@@ -84,10 +115,19 @@ const buildApp = (
       settings,
       description: `${description} for an organization`,
       memberRoleTemplateBody: memberRoleTemplateBody(memberRoleProps),
+      memberRemediationTemplateFile,
     }),
     // For teams that deploy the member role their own way; the
     // organization stack's StackSet deploys this same template.
     memberRole: new MemberRoleStack(app, MEMBER_ROLE_STACK_ID, memberRoleProps),
+    // The same for the remediation documents, also for the management
+    // account, where no StackSet deploys.
+    memberRemediation: new MemberRemediationStack(
+      app,
+      MEMBER_REMEDIATION_STACK_ID,
+      memberRemediationProps
+    ),
+    memberRemediationTemplateFile,
     conformancePackFiles: writeConformancePackFiles(
       app.outdir,
       rules,
@@ -99,4 +139,4 @@ const buildApp = (
 };
 
 export type { VpceGuardStacks };
-export { buildApp, CONFORMANCE_PACK_FILES };
+export { buildApp, CONFORMANCE_PACK_FILES, MEMBER_REMEDIATION_TEMPLATE_FILE };

@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  App,
   Aws,
   CfnParameter,
   DefaultStackSynthesizer,
@@ -18,6 +14,7 @@ import {
   evaluationStatements,
 } from './permissions.js';
 import type { DeploymentSettings } from './settings.js';
+import { standaloneTemplateOf } from './standalone-template.js';
 
 /** What the member-role template is built from. */
 interface MemberRoleStackProps extends StackProps {
@@ -89,38 +86,15 @@ const MEMBER_ROLE_STACK_ID = 'VpceGuardMemberRole';
 
 /**
  * The synthesized CloudFormation template of {@link MemberRoleStack}, as
- * JSON text, for the organization stack's StackSet (`TemplateBody`). The
- * stack is synthesized in an app of its own, in a temporary directory
- * (removed after), so the template is exactly what
- * `cdk synth VpceGuardMemberRole` writes, without the CLI's path and
- * version metadata, which would only make the StackSet's template differ
- * from one CDK version to the next.
+ * JSON text, for the organization stack's StackSet (`TemplateBody`):
+ * exactly what `cdk synth VpceGuardMemberRole` writes.
  */
 const memberRoleTemplateBody = (
   props: Pick<MemberRoleStackProps, 'rules' | 'settings' | 'description'>
-): string => {
-  const outdir = mkdtempSync(join(tmpdir(), 'vpce-guard-member-role-'));
-  try {
-    const app = new App({
-      outdir,
-      autoSynth: false,
-      analyticsReporting: false,
-      // The CLI passes its context to every App in the process; these two
-      // would add metadata that no StackSet instance needs.
-      postCliContext: {
-        'aws:cdk:enable-path-metadata': false,
-        'aws:cdk:version-reporting': false,
-      },
-    });
-    const stack = new MemberRoleStack(app, MEMBER_ROLE_STACK_ID, props);
-    const template: unknown = app
-      .synth()
-      .getStackArtifact(stack.artifactId).template;
-    return JSON.stringify(template);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-};
+): string =>
+  standaloneTemplateOf(
+    (app) => new MemberRoleStack(app, MEMBER_ROLE_STACK_ID, props)
+  );
 
 export type { MemberRoleStackProps };
 export { MEMBER_ROLE_STACK_ID, MemberRoleStack, memberRoleTemplateBody };

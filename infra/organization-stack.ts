@@ -28,7 +28,7 @@ import {
   functionArnParameterOf,
 } from './conformance-pack.js';
 import { FindingInsights } from './insights.js';
-import { MemberRoleStackSet } from './member-role-stack-set.js';
+import { MemberStackSets } from './member-stack-sets.js';
 import { centralRoleName, pascalCase } from './names.js';
 import {
   acknowledgeMemberRoleWildcard,
@@ -106,13 +106,18 @@ const invokePermissions = (
   );
 };
 
-/** What the organization stack adds: the member role's template. */
+/** What the organization stack adds: the templates its StackSets deploy. */
 interface OrganizationStackProps extends VpceGuardStackProps {
   /**
    * MemberRoleStack's synthesized template, which the member-role StackSet
    * deploys (member-role-stack.ts, `memberRoleTemplateBody`).
    */
   readonly memberRoleTemplateBody: string;
+  /**
+   * The file of MemberRemediationStack's synthesized template, which the
+   * remediation StackSet deploys (member-remediation-stack.ts).
+   */
+  readonly memberRemediationTemplateFile: string;
 }
 
 /** One rule's function and who may invoke it. */
@@ -159,10 +164,15 @@ class OrganizationStack extends Stack {
       props.rules,
       settings
     );
-    if (settings.memberRoleStackSet) {
-      new MemberRoleStackSet(this, 'MemberRole', {
+    if (settings.memberRoleStackSet || settings.memberRemediationStackSet) {
+      new MemberStackSets(this, 'MemberStackSets', {
         settings,
-        templateBody: props.memberRoleTemplateBody,
+        memberRoleTemplateBody: settings.memberRoleStackSet
+          ? props.memberRoleTemplateBody
+          : undefined,
+        memberRemediationTemplateFile: settings.memberRemediationStackSet
+          ? props.memberRemediationTemplateFile
+          : undefined,
       });
     }
   }

@@ -110,7 +110,13 @@ interface DeploymentSettings {
    */
   readonly memberRoleStackSet: boolean;
   /**
-   * The OUs (or the root) the StackSet deploys to; empty means the
+   * Whether the organization stack deploys the SSM Automation documents to
+   * every member account and organization Region through a second
+   * StackSet, so that findings' console links and remediation work there.
+   */
+  readonly memberRemediationStackSet: boolean;
+  /**
+   * The OUs (or the root) the StackSets deploy to; empty means the
    * organization's root, looked up when the stack is deployed.
    */
   readonly memberRoleOrganizationalUnitIds: readonly string[];
@@ -120,7 +126,7 @@ interface DeploymentSettings {
    * taken.
    */
   readonly memberRoleRegion: string;
-  /** Whether the StackSet is created from the management account or a delegated administrator. */
+  /** Whether the StackSets are created from the management account or a delegated administrator. */
   readonly stackSetCallAs: StackSetCaller;
   /** Declare a manual `RemediationConfiguration` per rule. */
   readonly remediation: boolean;
@@ -382,6 +388,11 @@ const readSettings = (
     memberRoleStackSet: oneOf(
       'memberRoleStackSet',
       get('memberRoleStackSet') ?? true,
+      [true, false]
+    ),
+    memberRemediationStackSet: oneOf(
+      'memberRemediationStackSet',
+      get('memberRemediationStackSet') ?? true,
       [true, false]
     ),
     memberRoleOrganizationalUnitIds: listOf(

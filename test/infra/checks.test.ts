@@ -20,6 +20,7 @@ const stacks = () => {
     ['VpceGuardAccount', stacks.account],
     ['VpceGuardOrganization', stacks.organization],
     ['VpceGuardMemberRole', stacks.memberRole],
+    ['VpceGuardMemberRemediation', stacks.memberRemediation],
     ['VpceGuardAccount (conformance pack)', pack.account],
     ['VpceGuardOrganization (conformance pack)', pack.organization],
   ] as const;
@@ -143,6 +144,21 @@ describe('checks on the synthesized templates', () => {
       });
     }
   );
+
+  it('passes cfn-lint with no finding in the template the remediation StackSet deploys', () => {
+    // Arrange
+    const { memberRemediationTemplateFile } = synthesize().stacks;
+
+    // Act
+    const lint = cfnLint(memberRemediationTemplateFile);
+
+    // Assert
+    expect(lint.error).toBeUndefined();
+    expect({ status: lint.status, findings: lint.findings }).toEqual({
+      status: 0,
+      findings: '',
+    });
+  });
 
   it.each(['organization', 'account'] as const)(
     'passes cfn-lint with no finding in the plain %s conformance pack template',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { pascalCase } from '../../infra/names.js';
@@ -371,14 +372,17 @@ describe('OrganizationStack: the organization guard', () => {
   });
 });
 
-/** The StackSet resource of the organization stack, with its condition. */
-const stackSetOf = (template: Template) => {
-  const stackSets = Object.values(
-    template.findResources('AWS::CloudFormation::StackSet')
-  ) as { Condition?: string; Properties: Record<string, unknown> }[];
+/** A StackSet of the organization stack by name, with its condition. */
+const stackSetOf = (template: Template, name = 'vpce-guard-member-role') => {
+  const stackSets = (
+    Object.values(template.findResources('AWS::CloudFormation::StackSet')) as {
+      Condition?: string;
+      Properties: Record<string, unknown>;
+    }[]
+  ).filter((stackSet) => stackSet.Properties.StackSetName === name);
   const [stackSet] = stackSets;
   if (stackSets.length !== 1 || !stackSet) {
-    throw new Error(`expected one StackSet, found ${stackSets.length}`);
+    throw new Error(`expected one StackSet ${name}, found ${stackSets.length}`);
   }
   return stackSet;
 };
@@ -507,6 +511,7 @@ describe('OrganizationStack: the member-role StackSet', () => {
     ).toEqual(
       [
         ['AWS::CloudFormation::StackSet', conditionId],
+        ['AWS::CloudFormation::StackSet', conditionId],
         ['Custom::AWS', conditionId],
         ['AWS::IAM::Policy', conditionId],
         ['AWS::IAM::Role', conditionId],
@@ -515,15 +520,105 @@ describe('OrganizationStack: the member-role StackSet', () => {
     );
   });
 
-  it('leaves the StackSet out when the context says the role is deployed another way', () => {
+  it.each([
+    [{ memberRoleStackSet: false }, ['vpce-guard-remediation'], 1],
+    [{ memberRemediationStackSet: false }, ['vpce-guard-member-role'], 1],
+    [{ memberRoleStackSet: false, memberRemediationStackSet: false }, [], 0],
+  ])(
+    'with context %j creates the StackSets %j and %i root lookups',
+    (context, names, lookups) => {
+      // Act
+      const { organization } = synthesize({ context });
+
+      // Assert
+      expect(
+        Object.values(
+          resourcesOf(organization, 'AWS::CloudFormation::StackSet')
+        ).map((stackSet) => stackSet.Properties.StackSetName)
+      ).toEqual(names);
+      organization.resourceCountIs('Custom::AWS', lookups);
+    }
+  );
+});
+
+describe('OrganizationStack: the remediation StackSet', () => {
+  it('deploys the SSM documents to every account and organization Region, from a template uploaded as a file asset', () => {
     // Arrange
     const { organization } = synthesize({
-      context: { memberRoleStackSet: false },
+      context: { organizationRegions: 'eu-west-1,us-east-1' },
     });
 
+    // Act
+    const stackSet = stackSetOf(organization, 'vpce-guard-remediation');
+
     // Assert
-    organization.resourceCountIs('AWS::CloudFormation::StackSet', 0);
-    organization.resourceCountIs('Custom::AWS', 0);
+    expect(stackSet.Condition).toBe(
+      stackSetOf(organization, 'vpce-guard-member-role').Condition
+    );
+    expect(stackSet.Properties).toMatchObject({
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      Capabilities: ['CAPABILITY_IAM'],
+      StackInstancesGroup: [
+        {
+          DeploymentTargets: {
+            OrganizationalUnitIds: (
+              stackSetOf(organization).Properties.StackInstancesGroup as {
+                DeploymentTargets: { OrganizationalUnitIds: unknown[] };
+              }[]
+            )[0]?.DeploymentTargets.OrganizationalUnitIds,
+          },
+          Regions: ['eu-west-1', 'us-east-1'],
+        },
+      ],
+    });
+    expect(stackSet.Properties.TemplateBody).toBeUndefined();
+    expect(JSON.stringify(stackSet.Properties.TemplateURL)).toMatch(
+      /cdk-hnb659fds-assets-.*\.json/u
+    );
+  });
+
+  it('deploys the template of VpceGuardMemberRemediation: a document per rule and their role, no remediation configuration', () => {
+    // Arrange
+    const { stacks, memberRemediation } = synthesize();
+
+    // Act
+    const deployed = JSON.parse(
+      readFileSync(stacks.memberRemediationTemplateFile, 'utf8')
+    ) as {
+      Resources: Record<
+        string,
+        { Type: string; Properties: { Name?: string } }
+      >;
+    };
+
+    // Assert
+    expect(deployed.Resources).toEqual(memberRemediation.toJSON().Resources);
+    const documents = Object.values(deployed.Resources)
+      .filter((resource) => resource.Type === 'AWS::SSM::Document')
+      .map((resource) => resource.Properties.Name)
+      .sort();
+    expect(documents).toEqual(
+      rules.map((rule) => `VpceGuard-${pascalCase(rule.metadata.id)}`).sort()
+    );
+    memberRemediation.resourceCountIs('AWS::IAM::Role', 1);
+    memberRemediation.resourceCountIs(
+      'AWS::Config::RemediationConfiguration',
+      0
+    );
+    // StackSet targets are not CDK-bootstrapped.
+    expect(memberRemediation.toJSON().Rules).toBeUndefined();
+  });
+
+  it('fits CloudFormation’s 1 MB limit on a StackSet template URL', () => {
+    // Arrange
+    const { stacks } = synthesize();
+
+    // Act
+    const bytes = readFileSync(stacks.memberRemediationTemplateFile).length;
+
+    // Assert
+    expect(bytes).toBeLessThan(1024 * 1024);
   });
 });
 
@@ -634,6 +729,6 @@ describe('OrganizationStack: deployAs', () => {
     organization.resourceCountIs('AWS::Config::OrganizationConfigRule', 0);
     organization.resourceCountIs('AWS::Config::OrganizationConformancePack', 0);
     expect(ruleFunctionsOf(organization)).toHaveLength(rules.length);
-    organization.resourceCountIs('AWS::CloudFormation::StackSet', 1);
+    organization.resourceCountIs('AWS::CloudFormation::StackSet', 2);
   });
 });

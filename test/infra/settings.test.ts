@@ -26,6 +26,7 @@ describe('readSettings', () => {
       organizationRegions: ['us-east-1'],
       deployAs: 'rules',
       memberRoleStackSet: true,
+      memberRemediationStackSet: true,
       memberRoleOrganizationalUnitIds: [],
       memberRoleRegion: 'us-east-1',
       stackSetCallAs: 'SELF',
@@ -49,6 +50,7 @@ describe('readSettings', () => {
     const settings = settingsFrom({
       deployAs: 'conformancePack',
       memberRoleStackSet: 'false',
+      memberRemediationStackSet: 'false',
       memberRoleOrganizationalUnitIds: 'r-ab12,ou-ab12-cdefgh34',
       memberRoleRegion: 'eu-central-1',
       stackSetCallAs: 'DELEGATED_ADMIN',
@@ -58,6 +60,7 @@ describe('readSettings', () => {
     expect(settings).toMatchObject({
       deployAs: 'conformancePack',
       memberRoleStackSet: false,
+      memberRemediationStackSet: false,
       memberRoleOrganizationalUnitIds: ['r-ab12', 'ou-ab12-cdefgh34'],
       memberRoleRegion: 'eu-central-1',
       stackSetCallAs: 'DELEGATED_ADMIN',

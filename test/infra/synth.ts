@@ -11,6 +11,7 @@ interface Synthesized {
   readonly account: Template;
   readonly organization: Template;
   readonly memberRole: Template;
+  readonly memberRemediation: Template;
 }
 
 /** What a test may vary: context, the rule registry, the repository files. */
@@ -52,6 +53,7 @@ const synthesize = (options: SynthOptions = {}): Synthesized => {
     account: Template.fromStack(stacks.account),
     organization: Template.fromStack(stacks.organization),
     memberRole: Template.fromStack(stacks.memberRole),
+    memberRemediation: Template.fromStack(stacks.memberRemediation),
   };
   if (cacheable) cache.set(key, synthesized);
   return synthesized;
