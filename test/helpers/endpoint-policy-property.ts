@@ -19,6 +19,8 @@
  * an outsider as an account; README "Policy fuzzing" says what an unsigned
  * request could do).
  */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import {
   analyzeEndpointPolicy,
   type TrustedSet,
@@ -172,4 +174,38 @@ const checkCase = async (fuzzCase: PolicyCase, tally: Tally): Promise<void> => {
 };
 
 export type { Tally };
-export { checkCase, emptyTally, fuzzSettings };
+
+/**
+ * One fuzz suite: `numRuns` policies from `cases`, each checked with
+ * {@link checkCase}, then the tally asserted: both verdicts are common, so
+ * neither half is vacuous, and the simulator confirms many "not
+ * restrictive" verdicts as written.
+ *
+ * @param name - the describe block's name
+ */
+const fuzzAgainstSimulator = (
+  name: string,
+  cases: fc.Arbitrary<PolicyCase>
+): void => {
+  const { seed, numRuns } = fuzzSettings(1000);
+  describe(name, () => {
+    it(`agrees on ${numRuns} generated policies (seed ${seed})`, async () => {
+      // Arrange
+      const tally = emptyTally();
+
+      // Act
+      await fc.assert(
+        fc.asyncProperty(cases, (fuzzCase) => checkCase(fuzzCase, tally)),
+        { seed, numRuns }
+      );
+
+      // Assert
+      const total = tally.restrictive + tally.open;
+      expect(tally.restrictive).toBeGreaterThan(total / 5);
+      expect(tally.open).toBeGreaterThan(total / 5);
+      expect(tally.open - tally.documented).toBeGreaterThan(tally.open / 4);
+    });
+  });
+};
+
+export { checkCase, emptyTally, fuzzAgainstSimulator, fuzzSettings };

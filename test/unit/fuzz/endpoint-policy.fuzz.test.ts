@@ -14,37 +14,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import fc from 'fast-check';
-import {
-  checkCase,
-  emptyTally,
-  fuzzSettings,
-} from '../../helpers/endpoint-policy-property.js';
+import { fuzzAgainstSimulator } from '../../helpers/endpoint-policy-property.js';
 import { untrustedCaseArbitrary } from '../../helpers/policy-arbitraries.js';
 
-const { seed, numRuns } = fuzzSettings(1000);
-
-describe('endpoint-policy-restrictive against iam-simulate, no trusted set', () => {
-  it(`agrees on ${numRuns} generated policies (seed ${seed})`, async () => {
-    // Arrange
-    const tally = emptyTally();
-
-    // Act
-    await fc.assert(
-      fc.asyncProperty(untrustedCaseArbitrary, (fuzzCase) =>
-        checkCase(fuzzCase, tally)
-      ),
-      { seed, numRuns }
-    );
-
-    // Assert: both verdicts are common, so neither half is vacuous, and
-    // the simulator confirms many "not restrictive" verdicts as written.
-    const total = tally.restrictive + tally.open;
-    expect(tally.restrictive).toBeGreaterThan(total / 5);
-    expect(tally.open).toBeGreaterThan(total / 5);
-    expect(tally.open - tally.documented).toBeGreaterThan(tally.open / 4);
-  });
-});
+fuzzAgainstSimulator(
+  'endpoint-policy-restrictive against iam-simulate, no trusted set',
+  untrustedCaseArbitrary
+);
 
 describe('the AGPL boundary', () => {
   /** Every TypeScript source under `dir`. */
