@@ -22,6 +22,7 @@ const REPORT_FORMATS = [
   'json',
   'html',
 ] as const satisfies readonly OutputFormat[];
+/** A report format of `report`. */
 type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Options of `vpce-guard report`, as commander parses them. */

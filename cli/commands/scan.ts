@@ -32,6 +32,7 @@ import {
 
 /** Report formats of `scan`. */
 const FORMATS = OUTPUT_FORMATS;
+/** A report format of `scan`. */
 type Format = OutputFormat;
 
 /** Options of `vpce-guard scan`, as commander parses them. */

@@ -16,6 +16,7 @@ interface OrganizationOptions {
 
 /** Account-Regions in flight when `--concurrency` is not given. */
 const DEFAULT_CONCURRENCY = 8;
+/** The most account-Regions `--concurrency` may put in flight. */
 const MAX_CONCURRENCY = 64;
 
 // An IAM role name (1–64 of [\w+=,.@-]), optionally after a path.

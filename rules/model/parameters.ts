@@ -84,8 +84,11 @@ const nearMissOf = (
   return nearest?.name;
 };
 
-// Config sends every value as a string; an empty string (or null, which some
-// infrastructure tools write for "unset") means "use the default".
+/**
+ * Whether a parameter value means "use the default". Config sends every
+ * value as a string; an empty string (or null, which some infrastructure
+ * tools write for "unset") is unset.
+ */
 const isUnset = (raw: unknown): boolean =>
   raw === undefined ||
   raw === null ||
@@ -240,6 +243,7 @@ const stringParameter = (
       : undefined,
 });
 
+/** A parameter value as an error message quotes it. */
 const describeValue = (raw: unknown): string => {
   const text = JSON.stringify(raw) ?? String(raw);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;

@@ -214,6 +214,7 @@ const readPolicy = (document: unknown): Statement[] => {
   return list.map(readStatement);
 };
 
+/** Whether an IAM string condition value holds a `*` or `?` wildcard. */
 const hasWildcard = (text: string): boolean => /[*?]/.test(text);
 
 /**
