@@ -22,15 +22,18 @@ import { findRule } from '../../rules/index.js';
 import type { Inventory } from '../../rules/model/inventory.js';
 import type { Evaluation, Rule, Verdict } from '../../rules/model/rule.js';
 
+/** The account every snapshot the factories build belongs to. */
 const ACCOUNT = '111122223333';
+/** The Region of every snapshot the factories build. */
 const REGION = 'us-east-1';
 
-/** The S3 and DynamoDB prefix lists of us-east-1 (real ids, trimmed CIDR lists). */
+/** The S3 prefix list of us-east-1 (its real id, a trimmed CIDR list). */
 const S3_PREFIX_LIST = {
   PrefixListId: 'pl-63a5400a',
   PrefixListName: `com.amazonaws.${REGION}.s3`,
   Cidrs: ['52.216.0.0/15', '3.5.0.0/19', '54.231.0.0/16'],
 } satisfies Ec2PrefixList;
+/** The DynamoDB prefix list of us-east-1 (its real id, a trimmed CIDR list). */
 const DYNAMODB_PREFIX_LIST = {
   PrefixListId: 'pl-02cd2c6b',
   PrefixListName: `com.amazonaws.${REGION}.dynamodb`,

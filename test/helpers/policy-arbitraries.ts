@@ -27,8 +27,9 @@ const ORG = 'o-abcdefghij';
 const OTHER_ORG = 'o-klmnopqrst';
 /** The unique id of a role, as `aws:userid` pins it. */
 const ROLE_UNIQUE_ID = 'AROAEXAMPLEID';
-/** The endpoint and VPC every request through the endpoint carries. */
+/** The endpoint every request through the endpoint carries. */
 const ENDPOINT_ID = 'vpce-1';
+/** The VPC every request through the endpoint carries. */
 const ENDPOINT_VPC = 'vpc-1';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: IAM policy variable
