@@ -82,20 +82,30 @@ const partOfVpc = (snapshot: Landscape, vpcId: string) => ({
 const isMain = (table: Landscape['RouteTables'][number]): boolean =>
   table.Associations.some((association) => association.Main);
 
-/** Creates one VPC and everything in it; records the new ids in `ids`. */
-const populateVpc = async (
+/** What each step of creating one VPC works with. */
+interface VpcWork {
+  readonly ec2: EC2Client;
+  readonly ids: IdMap;
+  /** The VPC's id in the landscape, for error messages. */
+  readonly landscapeVpcId: string;
+  /** Its id in moto. */
+  readonly vpcId: string;
+  readonly part: ReturnType<typeof partOfVpc>;
+}
+
+type Route = Landscape['RouteTables'][number]['Routes'][number];
+type RouteOf = {
+  readonly table: Landscape['RouteTables'][number];
+  readonly route: Route;
+};
+
+const createVpc = async (
   ec2: EC2Client,
-  snapshot: Landscape,
-  landscapeVpcId: string,
+  vpc: Landscape['Vpcs'][number],
   ids: IdMap
-): Promise<void> => {
-  const vpc = snapshot.Vpcs.find((v) => v.VpcId === landscapeVpcId);
-  if (vpc?.CidrBlock === undefined) {
-    throw new Error(`VPC ${landscapeVpcId} has no CIDR block`);
-  }
-  const part = partOfVpc(snapshot, landscapeVpcId);
-  const vpcId = ids.set(
-    landscapeVpcId,
+): Promise<string> =>
+  ids.set(
+    vpc.VpcId,
     (
       await ec2.send(
         new CreateVpcCommand({
@@ -105,21 +115,34 @@ const populateVpc = async (
       )
     ).Vpc?.VpcId
   );
-  if (part.attributes !== undefined) {
-    await ec2.send(
-      new ModifyVpcAttributeCommand({
-        VpcId: vpcId,
-        EnableDnsSupport: part.attributes.EnableDnsSupport,
-      })
-    );
-    await ec2.send(
-      new ModifyVpcAttributeCommand({
-        VpcId: vpcId,
-        EnableDnsHostnames: part.attributes.EnableDnsHostnames,
-      })
-    );
-  }
 
+/** One ModifyVpcAttribute call per attribute: the API takes one at a time. */
+const setDnsAttributes = async ({
+  ec2,
+  vpcId,
+  part,
+}: VpcWork): Promise<void> => {
+  if (part.attributes === undefined) return;
+  await ec2.send(
+    new ModifyVpcAttributeCommand({
+      VpcId: vpcId,
+      EnableDnsSupport: part.attributes.EnableDnsSupport,
+    })
+  );
+  await ec2.send(
+    new ModifyVpcAttributeCommand({
+      VpcId: vpcId,
+      EnableDnsHostnames: part.attributes.EnableDnsHostnames,
+    })
+  );
+};
+
+const createSubnets = async ({
+  ec2,
+  ids,
+  vpcId,
+  part,
+}: VpcWork): Promise<void> => {
   for (const subnet of part.subnets) {
     ids.set(
       subnet.SubnetId,
@@ -135,59 +158,74 @@ const populateVpc = async (
       ).Subnet?.SubnetId
     );
   }
+};
 
-  // Route tables: moto made the main one with the VPC; tag it.
+/** Moto made the main table with the VPC: it is found and tagged, not created. */
+const adoptMainTable = async (
+  { ec2, ids, vpcId }: VpcWork,
+  table: Landscape['RouteTables'][number]
+): Promise<void> => {
+  const mainId = ids.set(
+    table.RouteTableId,
+    (
+      await ec2.send(
+        new DescribeRouteTablesCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [vpcId] },
+            { Name: 'association.main', Values: ['true'] },
+          ],
+        })
+      )
+    ).RouteTables?.[0]?.RouteTableId
+  );
+  if (table.Tags !== undefined && table.Tags.length > 0) {
+    await ec2.send(
+      new CreateTagsCommand({ Resources: [mainId], Tags: table.Tags })
+    );
+  }
+};
+
+const createRouteTables = async (work: VpcWork): Promise<void> => {
+  const { ec2, ids, vpcId, part } = work;
   for (const table of part.routeTables) {
     if (isMain(table)) {
-      const mainId = ids.set(
-        table.RouteTableId,
-        (
-          await ec2.send(
-            new DescribeRouteTablesCommand({
-              Filters: [
-                { Name: 'vpc-id', Values: [vpcId] },
-                { Name: 'association.main', Values: ['true'] },
-              ],
-            })
-          )
-        ).RouteTables?.[0]?.RouteTableId
-      );
-      if (table.Tags !== undefined && table.Tags.length > 0) {
+      await adoptMainTable(work, table);
+      continue;
+    }
+    ids.set(
+      table.RouteTableId,
+      (
         await ec2.send(
-          new CreateTagsCommand({ Resources: [mainId], Tags: table.Tags })
-        );
-      }
-    } else {
-      ids.set(
-        table.RouteTableId,
-        (
-          await ec2.send(
-            new CreateRouteTableCommand({
-              VpcId: vpcId,
-              TagSpecifications: tagSpecifications('route-table', table.Tags),
-            })
-          )
-        ).RouteTable?.RouteTableId
-      );
-    }
-  }
-
-  // Internet gateways first, then NAT gateways in a subnet routed to one.
-  const routes = part.routeTables.flatMap((table) =>
-    table.Routes.map((route) => ({ table, route }))
-  );
-  const publicSubnet = (): string => {
-    const publicTable = part.routeTables.find((table) =>
-      table.Routes.some((route) => route.GatewayId?.startsWith('igw-'))
+          new CreateRouteTableCommand({
+            VpcId: vpcId,
+            TagSpecifications: tagSpecifications('route-table', table.Tags),
+          })
+        )
+      ).RouteTable?.RouteTableId
     );
-    const subnetId =
-      publicTable?.Associations.find((a) => a.SubnetId !== undefined)
-        ?.SubnetId ?? part.subnets[0]?.SubnetId;
-    if (subnetId === undefined) {
-      throw new Error(`VPC ${landscapeVpcId} has no subnet for a NAT gateway`);
-    }
-    return ids.get(subnetId);
-  };
+  }
+};
+
+/** A subnet routed to an internet gateway, for the NAT gateways. */
+const publicSubnetOf = ({ ids, landscapeVpcId, part }: VpcWork): string => {
+  const publicTable = part.routeTables.find((table) =>
+    table.Routes.some((route) => route.GatewayId?.startsWith('igw-'))
+  );
+  const subnetId =
+    publicTable?.Associations.find((a) => a.SubnetId !== undefined)?.SubnetId ??
+    part.subnets[0]?.SubnetId;
+  if (subnetId === undefined) {
+    throw new Error(`VPC ${landscapeVpcId} has no subnet for a NAT gateway`);
+  }
+  return ids.get(subnetId);
+};
+
+/** Internet gateways first, then NAT gateways in a subnet routed to one. */
+const createGateways = async (
+  work: VpcWork,
+  routes: readonly RouteOf[]
+): Promise<void> => {
+  const { ec2, ids, vpcId } = work;
   for (const { route } of routes) {
     const igw = route.GatewayId;
     if (igw?.startsWith('igw-') && !ids.has(igw)) {
@@ -215,7 +253,7 @@ const populateVpc = async (
         (
           await ec2.send(
             new CreateNatGatewayCommand({
-              SubnetId: publicSubnet(),
+              SubnetId: publicSubnetOf(work),
               AllocationId: allocation.AllocationId,
             })
           )
@@ -223,9 +261,16 @@ const populateVpc = async (
       );
     }
   }
+};
 
-  // Routes other than `local` and the gateway endpoints' own, then the
-  // subnet associations.
+/**
+ * Routes other than `local` and the gateway endpoints' own (moto adds
+ * those), then the subnet associations.
+ */
+const createRoutesAndAssociations = async (
+  { ec2, ids, part }: VpcWork,
+  routes: readonly RouteOf[]
+): Promise<void> => {
   for (const { table, route } of routes) {
     if (route.GatewayId === 'local' || route.GatewayId?.startsWith('vpce-')) {
       continue;
@@ -254,7 +299,14 @@ const populateVpc = async (
       );
     }
   }
+};
 
+const createSecurityGroups = async ({
+  ec2,
+  ids,
+  vpcId,
+  part,
+}: VpcWork): Promise<void> => {
   for (const group of part.groups) {
     const groupId = ids.set(
       group.GroupId,
@@ -277,7 +329,15 @@ const populateVpc = async (
       );
     }
   }
+};
 
+/** Gateway endpoints on the tables that route to them; interface endpoints in their subnets and groups. */
+const createEndpoints = async ({
+  ec2,
+  ids,
+  vpcId,
+  part,
+}: VpcWork): Promise<void> => {
   for (const endpoint of part.endpoints) {
     const gateway = endpoint.VpcEndpointType === 'Gateway';
     const routeTableIds = part.routeTables
@@ -311,6 +371,32 @@ const populateVpc = async (
       ).VpcEndpoint?.VpcEndpointId
     );
   }
+};
+
+/** Creates one VPC and everything in it; records the new ids in `ids`. */
+const populateVpc = async (
+  ec2: EC2Client,
+  snapshot: Landscape,
+  landscapeVpcId: string,
+  ids: IdMap
+): Promise<void> => {
+  const vpc = snapshot.Vpcs.find((v) => v.VpcId === landscapeVpcId);
+  if (vpc?.CidrBlock === undefined) {
+    throw new Error(`VPC ${landscapeVpcId} has no CIDR block`);
+  }
+  const part = partOfVpc(snapshot, landscapeVpcId);
+  const vpcId = await createVpc(ec2, vpc, ids);
+  const work: VpcWork = { ec2, ids, landscapeVpcId, vpcId, part };
+  await setDnsAttributes(work);
+  await createSubnets(work);
+  await createRouteTables(work);
+  const routes = part.routeTables.flatMap((table) =>
+    table.Routes.map((route) => ({ table, route }))
+  );
+  await createGateways(work, routes);
+  await createRoutesAndAssociations(work, routes);
+  await createSecurityGroups(work);
+  await createEndpoints(work);
 };
 
 /**
