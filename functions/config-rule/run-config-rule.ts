@@ -418,6 +418,79 @@ const memberRoleOf = (
 };
 
 /**
+ * The rule with the event's parameters, validated before anything else (a
+ * typo must not cost an AWS call); the names it ignores are told to the
+ * handler, which warns once per name per container.
+ */
+const prepareRule = (
+  event: ConfigRuleEvent,
+  dependencies: RuleRunDependencies
+): PreparedRule => {
+  const rule = dependencies.rule.prepare(event.ruleParameters);
+  if (rule.ignoredParameters.length > 0) {
+    dependencies.onIgnoredParameters?.(
+      rule.ignoredParameters,
+      dependencies.logger
+    );
+  }
+  return rule;
+};
+
+/**
+ * Evaluates what the trigger asks for: a change (or an oversized change,
+ * inflated first) its VPC's resources, a periodic run the whole
+ * account-region.
+ *
+ * @returns the changed configuration item (none for a periodic run) and
+ *   the evaluations
+ */
+const evaluateTrigger = async (
+  rule: PreparedRule,
+  event: ConfigRuleEvent,
+  clients: AccountClients
+): Promise<{ item: ConfigurationItem | undefined; evaluated: Scoped }> => {
+  const { trigger } = event;
+  const item =
+    trigger.kind === 'change'
+      ? trigger.item
+      : trigger.kind === 'oversized'
+        ? await inflateOversized(clients.config, trigger, clients.principal)
+        : undefined;
+  const evaluated = item
+    ? await evaluateChange(rule, event, clients, item)
+    : await evaluatePeriodic(rule, event, clients);
+  return { item, evaluated };
+};
+
+/** One `info` line per invocation: what was evaluated, sent and skipped. */
+const logReported = (
+  logger: Logger,
+  result: RuleRunResult,
+  rule: PreparedRule,
+  scoped: Scoped
+): void => {
+  logger.info(
+    {
+      trigger: result.trigger,
+      evaluations: result.evaluations.length,
+      sent: result.delta.sent,
+      skipped: result.delta.skipped,
+      priorState: result.delta.priorState,
+      sendReasons: result.delta.reasons,
+      // Resources of a VPC shared with this account: their owner's
+      // account evaluates them (README "Real accounts").
+      notOwned: scoped.inventory ? rule.notOwned(scoped.inventory).length : 0,
+      configBatches: result.sentToConfig.length,
+      securityHubBatches: result.sentToSecurityHub.length,
+      ...(result.securityHubSkipped === undefined
+        ? {}
+        : { securityHubSkipped: result.securityHubSkipped }),
+    },
+    'evaluations reported'
+  );
+};
+
+/**
  * Runs one rule on one AWS Config invocation: parse the event, validate
  * the parameters before anything else (a typo must not cost an AWS call),
  * act in the member account when `ExecutionRoleName` is set, evaluate,
@@ -435,13 +508,7 @@ const runConfigRule = async (
   dependencies: RuleRunDependencies
 ): Promise<RuleRunResult> => {
   const event = parseConfigEvent(rawEvent);
-  const rule = dependencies.rule.prepare(event.ruleParameters);
-  if (rule.ignoredParameters.length > 0) {
-    dependencies.onIgnoredParameters?.(
-      rule.ignoredParameters,
-      dependencies.logger
-    );
-  }
+  const rule = prepareRule(event, dependencies);
   const clients = await dependencies.clientsFor({
     accountId: event.accountId,
     region: event.region,
@@ -451,17 +518,8 @@ const runConfigRule = async (
       dependencies.requiredExecutionRoleName
     ),
   });
-  const { trigger } = event;
-  const item =
-    trigger.kind === 'change'
-      ? trigger.item
-      : trigger.kind === 'oversized'
-        ? await inflateOversized(clients.config, trigger, clients.principal)
-        : undefined;
+  const { item, evaluated } = await evaluateTrigger(rule, event, clients);
   const periodic = item === undefined;
-  const evaluated = item
-    ? await evaluateChange(rule, event, clients, item)
-    : await evaluatePeriodic(rule, event, clients);
   warnProblems(dependencies.logger, evaluated);
   const prior = await readPrior(
     event,
@@ -470,8 +528,7 @@ const runConfigRule = async (
     dependencies
   );
   const scoped = withGoneFromTable(rule, event, evaluated, prior, periodic);
-  const { evaluations } = scoped;
-  const delta = planSend(rule, evaluations, prior, dependencies.clock());
+  const delta = planSend(rule, scoped.evaluations, prior, dependencies.clock());
   const sentToConfig = await putEvaluations(
     clients.config,
     delta.send,
@@ -488,47 +545,28 @@ const runConfigRule = async (
     { evaluations: [...delta.send], inventory: scoped.inventory },
     dependencies
   );
-  const sentToSecurityHub = securityHub.sent;
   // Only once both took them: a failure above leaves the table as it was,
   // so Lambda's retry of the event sends the same delta again.
   if (prior.state !== 'unused') {
     await recordSent(rule, event, delta.send, dependencies);
   }
-  const summary: DeltaSummary = {
-    priorState: prior.state,
-    sent: delta.send.length,
-    skipped: delta.skipped.length,
-    reasons: delta.reasons,
-  };
-  dependencies.logger.info(
-    {
-      trigger: trigger.kind,
-      evaluations: evaluations.length,
-      sent: summary.sent,
-      skipped: summary.skipped,
-      priorState: summary.priorState,
-      sendReasons: summary.reasons,
-      // Resources of a VPC shared with this account: their owner's
-      // account evaluates them (README "Real accounts").
-      notOwned: scoped.inventory ? rule.notOwned(scoped.inventory).length : 0,
-      configBatches: sentToConfig.length,
-      securityHubBatches: sentToSecurityHub.length,
-      ...(securityHub.skipped === undefined
-        ? {}
-        : { securityHubSkipped: securityHub.skipped }),
-    },
-    'evaluations reported'
-  );
-  return {
-    trigger: trigger.kind,
-    evaluations,
+  const result: RuleRunResult = {
+    trigger: event.trigger.kind,
+    evaluations: scoped.evaluations,
     sentToConfig,
-    sentToSecurityHub,
+    sentToSecurityHub: securityHub.sent,
     ...(securityHub.skipped === undefined
       ? {}
       : { securityHubSkipped: securityHub.skipped }),
-    delta: summary,
+    delta: {
+      priorState: prior.state,
+      sent: delta.send.length,
+      skipped: delta.skipped.length,
+      reasons: delta.reasons,
+    },
   };
+  logReported(dependencies.logger, result, rule, scoped);
+  return result;
 };
 
 export type {
