@@ -246,6 +246,73 @@ const loadOne = async (
 };
 
 /**
+ * How to reach one account: with the caller's own credentials in its own
+ * account, else through the role (assumed once, on first use, shared by
+ * the account's Regions), with a Route 53 budget of its own.
+ */
+const accountAccess = (
+  account: OrganizationAccount,
+  caller: { readonly accountId: string; readonly partition: string },
+  {
+    sts,
+    request,
+    clock,
+  }: {
+    readonly sts: STSClient;
+    readonly request: OrganizationScanRequest;
+    readonly clock: BudgetClock;
+  }
+): AccountAccess => {
+  const route53Budget = new RequestBudget(ROUTE53_BUDGET, clock);
+  if (account.id === caller.accountId) {
+    return { account, principal: CALLER, route53Budget };
+  }
+  const roleArn = executionRoleArn(
+    caller.partition,
+    account.id,
+    request.roleName
+  );
+  return {
+    account,
+    principal: roleArn,
+    credentials: sharedCredentials(
+      assumedRoleCredentials(sts, roleArn, SESSION_NAME, CALLER)
+    ),
+    route53Budget,
+  };
+};
+
+/**
+ * Loads every account in every Region, at most `concurrency` at a time,
+ * Region by Region and account after account, so the loads in flight
+ * together are different accounts.
+ *
+ * @returns the loads account by account, each account's Regions in order
+ */
+const loadEveryAccountRegion = async (
+  context: LoadContext,
+  access: readonly AccountAccess[],
+  progress: ScanProgress
+): Promise<AccountRegionLoad[]> => {
+  const { regions, concurrency } = context.request;
+  const work = regions.flatMap((region, r) =>
+    access.map((entry, a) => ({ entry, region, slot: a * regions.length + r }))
+  );
+  const loads: AccountRegionLoad[] = [];
+  progress.start(work.length);
+  try {
+    await mapWithLimit(work, concurrency, async (item) => {
+      const load = await loadOne(context, item.entry, item.region);
+      loads[item.slot] = load;
+      progress.done(!load.ok);
+    });
+  } finally {
+    progress.stop();
+  }
+  return loads;
+};
+
+/**
  * Lists the organization's ACTIVE accounts and loads every account in
  * every Region of `request`, at most `request.concurrency` account-Regions
  * at a time. Work is ordered Region by Region, account after account, so
@@ -264,11 +331,9 @@ const loadOrganization = async (
   deps: OrganizationScanDeps = {}
 ): Promise<OrganizationLoads> => {
   const instrument = deps.instrument ?? (() => undefined);
-  const progress = deps.progress ?? SILENT;
   const clock = deps.clock ?? SYSTEM_CLOCK;
-  const home = request.regions[0];
   const base = {
-    ...sdkClientConfig(home),
+    ...sdkClientConfig(request.regions[0]),
     ...(request.profile ? { profile: request.profile } : {}),
   };
   const sts = new STSClient(base);
@@ -289,25 +354,9 @@ const loadOrganization = async (
         'scan --organization: no ACTIVE account left to scan after --exclude-accounts'
       );
     }
-    const access = accounts.map((account): AccountAccess => {
-      const route53Budget = new RequestBudget(ROUTE53_BUDGET, clock);
-      if (account.id === caller.accountId) {
-        return { account, principal: CALLER, route53Budget };
-      }
-      const roleArn = executionRoleArn(
-        caller.partition,
-        account.id,
-        request.roleName
-      );
-      return {
-        account,
-        principal: roleArn,
-        credentials: sharedCredentials(
-          assumedRoleCredentials(sts, roleArn, SESSION_NAME, CALLER)
-        ),
-        route53Budget,
-      };
-    });
+    const access = accounts.map((account) =>
+      accountAccess(account, caller, { sts, request, clock })
+    );
     const context: LoadContext = {
       request,
       rules,
@@ -315,24 +364,11 @@ const loadOrganization = async (
       instrument,
       clock,
     };
-    const work = request.regions.flatMap((region, r) =>
-      access.map((entry, a) => ({
-        entry,
-        region,
-        slot: a * request.regions.length + r,
-      }))
+    const loads = await loadEveryAccountRegion(
+      context,
+      access,
+      deps.progress ?? SILENT
     );
-    const loads: AccountRegionLoad[] = [];
-    progress.start(work.length);
-    try {
-      await mapWithLimit(work, request.concurrency, async (item) => {
-        const load = await loadOne(context, item.entry, item.region);
-        loads[item.slot] = load;
-        progress.done(!load.ok);
-      });
-    } finally {
-      progress.stop();
-    }
     const { organizationId } = listed;
     return {
       loads,
