@@ -42,22 +42,12 @@ const reportError = (error: unknown, io: CliIo, debug: boolean): number => {
   return ExitCode.FAILED;
 };
 
-const buildProgram = (
+/** Adds `scan`: the rules over snapshot files, live account-Regions or a whole organization. */
+const addScanCommand = (
+  program: Command,
   io: CliIo,
   setStatus: (status: number) => void
-): Command => {
-  const program = new Command('vpce-guard')
-    .description(
-      'VPC-endpoint compliance scanner: the vpce-guard Config rules, run locally.'
-    )
-    .version(packageVersion())
-    .exitOverride()
-    .showSuggestionAfterError()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    });
-
+): void => {
   program
     .command('scan')
     .description(
@@ -110,7 +100,14 @@ const buildProgram = (
       "where the repository is published: asff and ocsf findings link to rules/<id>/runbook.md under it (default: the console page of the rule's SSM document); the html report adds a link to each published runbook"
     )
     .action(async (options: ScanOptions) => setStatus(await scan(options, io)));
+};
 
+/** Adds `report`: the organization's results from an AWS Config aggregator. */
+const addReportCommand = (
+  program: Command,
+  io: CliIo,
+  setStatus: (status: number) => void
+): void => {
   program
     .command('report')
     .description(
@@ -136,7 +133,14 @@ const buildProgram = (
     .action(async (options: ReportOptions) =>
       setStatus(await report(options, io))
     );
+};
 
+/** Adds `snapshot`: a snapshot file from a live account. */
+const addSnapshotCommand = (
+  program: Command,
+  io: CliIo,
+  setStatus: (status: number) => void
+): void => {
   program
     .command('snapshot')
     .description('Write a snapshot file from a live account.')
@@ -147,7 +151,14 @@ const buildProgram = (
     .action(async (options: SnapshotOptions) =>
       setStatus(await snapshot(options, io))
     );
+};
 
+/** Adds `invoke`: the Lambda handler on a Config event, locally. */
+const addInvokeCommand = (
+  program: Command,
+  io: CliIo,
+  setStatus: (status: number) => void
+): void => {
   program
     .command('invoke')
     .description(
@@ -173,7 +184,14 @@ const buildProgram = (
     .action(async (options: InvokeOptions) =>
       setStatus(await invoke(options, io))
     );
+};
 
+/** Adds `rules`: the rules and their parameters, or one rule's reference. */
+const addRulesCommand = (
+  program: Command,
+  io: CliIo,
+  setStatus: (status: number) => void
+): void => {
   program
     .command('rules')
     .description(
@@ -197,7 +215,29 @@ const buildProgram = (
           : explainRule(options.explain, io)
       )
     );
+};
 
+const buildProgram = (
+  io: CliIo,
+  setStatus: (status: number) => void
+): Command => {
+  const program = new Command('vpce-guard')
+    .description(
+      'VPC-endpoint compliance scanner: the vpce-guard Config rules, run locally.'
+    )
+    .version(packageVersion())
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  addScanCommand(program, io, setStatus);
+  addReportCommand(program, io, setStatus);
+  addSnapshotCommand(program, io, setStatus);
+  addInvokeCommand(program, io, setStatus);
+  addRulesCommand(program, io, setStatus);
   return program;
 };
 
