@@ -408,23 +408,14 @@ const priorCalls = (counter: CallCounter): number => {
   );
 };
 
-/**
- * Runs the three scenarios on the landscape moto at `endpoint` holds and
- * returns one line each.
- *
- * @throws Error when the one-change scenario sends anything but the
- *   changed route table's subnets
- */
-const measureDelta = async (
-  endpoint: string,
-  name: string
-): Promise<DeltaLine[]> => {
-  const now = new Date('2026-11-23T10:00:00.000Z');
-  const clock = () => now;
-  const fakes = createFakeServices(clock);
-  const counter = new CallCounter();
-  const probeCounter = new CallCounter();
-  const clients = createClients(endpoint, fakes, counter, probeCounter);
+/** Runs a rule's handler (built as deployed, with the table of last verdicts) on an event. */
+type Invoker = (rule: Rule, event: unknown) => () => Promise<RuleRunResult>;
+
+/** One handler per rule, as createRuleHandler builds it for Lambda. */
+const invokerOf = (
+  clients: ReturnType<typeof createClients>,
+  clock: () => Date
+): Invoker => {
   const logger = createLogger('silent');
   const handlers = new Map(
     rules.map((rule) => [
@@ -445,33 +436,40 @@ const measureDelta = async (
       }),
     ])
   );
-  const invoke = (rule: Rule, event: unknown) => async () =>
+  return (rule, event) => async () =>
     (handlers.get(rule.metadata.id) as ReturnType<typeof createRuleHandler>)(
       event,
       lambdaContext(rule.metadata.id)
     );
-  const periodicRuns = (): Step[] =>
-    rules.map((rule) => ({
-      before: () =>
-        readRuleFromConfig(clients.configProbe, configRuleNameOf(rule)),
-      invoke: invoke(rule, periodicEvent(rule, now)),
-    }));
+};
 
-  const first = await measure(
-    name,
-    'first',
-    counter,
-    probeCounter,
-    periodicRuns()
-  );
-  const unchanged = await measure(
-    name,
-    'unchanged',
-    counter,
-    probeCounter,
-    periodicRuns()
-  );
-
+/**
+ * `one-change`: a route to part of S3's prefix list through the NAT
+ * gateway on one private route table whose subnets were COMPLIANT, and
+ * that table's change notification to the rules that trigger on route
+ * tables.
+ *
+ * @throws Error when anything but that table's subnets is sent
+ */
+const measureOneChange = async (
+  name: string,
+  {
+    clients,
+    fakes,
+    counters,
+    invoke,
+    now,
+  }: {
+    readonly clients: ReturnType<typeof createClients>;
+    readonly fakes: ReturnType<typeof createFakeServices>;
+    readonly counters: {
+      readonly counter: CallCounter;
+      readonly probeCounter: CallCounter;
+    };
+    readonly invoke: Invoker;
+    readonly now: Date;
+  }
+): Promise<DeltaLine> => {
   const ec2 = clients.account.ec2;
   const table = await compliantPrivateTable(ec2, fakes);
   await bypassGatewayEndpoint(ec2, table);
@@ -479,11 +477,11 @@ const measureDelta = async (
     rule.metadata.triggerResourceTypes.includes('AWS::EC2::RouteTable')
   );
   const sent: string[] = [];
-  const oneChange = await measure(
+  const line = await measure(
     name,
     'one-change',
-    counter,
-    probeCounter,
+    counters.counter,
+    counters.probeCounter,
     subscribed.map((rule) => ({
       invoke: invoke(rule, routeTableChangeEvent(rule, table, now)),
       after: async (result: RuleRunResult) => {
@@ -502,6 +500,62 @@ const measureDelta = async (
       `one-change sent ${JSON.stringify(sent)}, expected the subnets of ${table.RouteTableId}: ${JSON.stringify(expected)}`
     );
   }
+  return line;
+};
+
+/**
+ * Runs the three scenarios on the landscape moto at `endpoint` holds and
+ * returns one line each.
+ *
+ * @throws Error when the one-change scenario sends anything but the
+ *   changed route table's subnets
+ */
+const measureDelta = async (
+  endpoint: string,
+  name: string
+): Promise<DeltaLine[]> => {
+  const now = new Date('2026-11-23T10:00:00.000Z');
+  const clock = () => now;
+  const fakes = createFakeServices(clock);
+  const counters = {
+    counter: new CallCounter(),
+    probeCounter: new CallCounter(),
+  };
+  const clients = createClients(
+    endpoint,
+    fakes,
+    counters.counter,
+    counters.probeCounter
+  );
+  const invoke = invokerOf(clients, clock);
+  const periodicRuns = (): Step[] =>
+    rules.map((rule) => ({
+      before: () =>
+        readRuleFromConfig(clients.configProbe, configRuleNameOf(rule)),
+      invoke: invoke(rule, periodicEvent(rule, now)),
+    }));
+  const { counter, probeCounter } = counters;
+  const first = await measure(
+    name,
+    'first',
+    counter,
+    probeCounter,
+    periodicRuns()
+  );
+  const unchanged = await measure(
+    name,
+    'unchanged',
+    counter,
+    probeCounter,
+    periodicRuns()
+  );
+  const oneChange = await measureOneChange(name, {
+    clients,
+    fakes,
+    counters,
+    invoke,
+    now,
+  });
   return [first, unchanged, oneChange];
 };
 
