@@ -81,12 +81,14 @@ class AccountStack extends Stack {
       props.rules,
       settings
     );
-    new RemediationRunbooks(this, 'Remediation', {
-      rules: configRules,
-      readRepoFile: props.readRepoFile,
-      remediationConfiguration: props.settings.remediation,
-      staticParameters: props.settings.remediationParameters,
-    });
+    if (settings.remediationDocuments) {
+      new RemediationRunbooks(this, 'Remediation', {
+        rules: configRules,
+        readRepoFile: props.readRepoFile,
+        remediationConfiguration: settings.remediation,
+        staticParameters: settings.remediationParameters,
+      });
+    }
   }
 
   private addRuleFunction(

@@ -138,6 +138,14 @@ class MemberStackSets extends Construct {
           },
         ],
         templateUrl: template.httpUrl,
+        // An account-Region that already has documents of these names (it
+        // runs VpceGuardAccount) fails its instance; that must not stop the
+        // rollout, nor roll back this stack (a StackSet operation fails
+        // once its failures pass the tolerance, which rounds down).
+        operationPreferences: {
+          ...OPERATION_PREFERENCES,
+          failureTolerancePercentage: 100,
+        },
       });
       this.remediation.cfnOptions.condition = inHomeRegion;
     }

@@ -165,7 +165,10 @@ class OrganizationStack extends Stack {
       settings
     );
     if (settings.memberRoleStackSet || settings.memberRemediationStackSet) {
-      new MemberStackSets(this, 'MemberStackSets', {
+      // 'MemberRole', the id of earlier versions: a new logical id would
+      // make CloudFormation create a second vpce-guard-member-role StackSet
+      // before deleting the first, which the name forbids.
+      new MemberStackSets(this, 'MemberRole', {
         settings,
         memberRoleTemplateBody: settings.memberRoleStackSet
           ? props.memberRoleTemplateBody

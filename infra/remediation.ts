@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnOutput } from 'aws-cdk-lib';
+import { Aws, CfnOutput } from 'aws-cdk-lib';
 import {
   type CfnConfigRule,
   CfnRemediationConfiguration,
@@ -115,7 +115,14 @@ class RemediationRunbooks extends Construct {
       ...new Set(documents.flatMap(({ document }) => document.actions)),
     ].sort();
     this.role = new Role(this, 'AutomationRole', {
-      assumedBy: new ServicePrincipal('ssm.amazonaws.com'),
+      // Only this account's automations may assume it (the confused-deputy
+      // conditions AWS gives for Automation assume roles).
+      assumedBy: new ServicePrincipal('ssm.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: {
+          'aws:SourceArn': `arn:${Aws.PARTITION}:ssm:*:${Aws.ACCOUNT_ID}:automation-execution/*`,
+        },
+      }),
       description: 'Runs the vpce-guard remediation documents.',
       inlinePolicies: {
         Remediate: new PolicyDocument({

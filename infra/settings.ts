@@ -131,6 +131,12 @@ interface DeploymentSettings {
   /** Declare a manual `RemediationConfiguration` per rule. */
   readonly remediation: boolean;
   /**
+   * Whether the account stack deploys the SSM documents; off in a member
+   * account whose organization's remediation StackSet deploys them (the
+   * names would collide).
+   */
+  readonly remediationDocuments: boolean;
+  /**
    * Per rule id, fixed values for its remediation document's parameters
    * (e.g. the policy document's `OrganizationId`).
    */
@@ -276,13 +282,18 @@ const firstOf = (key: string, items: readonly string[]): string => {
 };
 
 /**
- * A remediation configuration names its Config rule, which exists only
- * when the rules are deployed as rules: a conformance pack names its rules
- * itself, and `functions` deploys none.
+ * A remediation configuration runs the stack's SSM document and names its
+ * Config rule, which exists only when the rules are deployed as rules: a
+ * conformance pack names its rules itself, and `functions` deploys none.
  */
 const checkRemediationNamesRules = (
   settings: DeploymentSettings
 ): DeploymentSettings => {
+  if (settings.remediation && !settings.remediationDocuments) {
+    throw new InvalidContextError(
+      "context remediation: a remediation configuration runs the stack's SSM documents, which remediationDocuments=false leaves out"
+    );
+  }
   if (settings.remediation && settings.deployAs !== 'rules') {
     throw new InvalidContextError(
       `context remediation: a remediation configuration names its Config rule, which deployAs=${settings.deployAs} does not create; use deployAs=rules, or leave remediation off (the SSM documents are deployed either way)`
@@ -410,6 +421,11 @@ const readSettings = (
       'stackSetCallAs',
       get('stackSetCallAs') ?? 'SELF',
       STACK_SET_CALLERS
+    ),
+    remediationDocuments: oneOf(
+      'remediationDocuments',
+      get('remediationDocuments') ?? true,
+      [true, false]
     ),
     remediation: oneOf('remediation', get('remediation') ?? false, [
       true,

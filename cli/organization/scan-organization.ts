@@ -320,8 +320,8 @@ const loadEveryAccountRegion = async (
  *
  * @returns the loads account by account (in id order), each account's
  *   Regions in the order given, and the scope for the report
- * @throws OrganizationUnavailableError when the organization cannot be
- *   listed; AwsCallError when the caller's identity cannot be read;
+ * @throws OrganizationUnavailableError when the caller's account is in no
+ *   organization; AccessDeniedError when it may not list it; AwsCallError when the caller's identity cannot be read;
  *   InputError for a Region outside the caller's partition or when no
  *   account is left to scan
  */

@@ -357,6 +357,77 @@ describe('AccountStack', () => {
   });
 });
 
+describe('AccountStack: the remediation documents’ role', () => {
+  it('may be assumed only by this account’s automations', () => {
+    // Arrange
+    const { account } = synthesize();
+
+    // Act
+    const roles = Object.values(resourcesOf(account, 'AWS::IAM::Role')).filter(
+      (role) =>
+        JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes(
+          'ssm.amazonaws.com'
+        )
+    );
+
+    // Assert
+    expect(roles).toHaveLength(1);
+    expect(roles[0]?.Properties.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        {
+          Principal: { Service: 'ssm.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: {
+              'aws:SourceArn': {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':ssm:*:',
+                    { Ref: 'AWS::AccountId' },
+                    ':automation-execution/*',
+                  ],
+                ],
+              },
+            },
+          },
+        },
+      ],
+    });
+  });
+});
+
+describe('AccountStack: remediationDocuments', () => {
+  it('leaves the SSM documents and their role out in a member whose organization deploys them', () => {
+    // Act
+    const { account } = synthesize({
+      context: { remediationDocuments: false },
+    });
+
+    // Assert
+    account.resourceCountIs('AWS::SSM::Document', 0);
+    expect(account.toJSON().Outputs ?? {}).not.toHaveProperty(
+      'AutomationRoleArn'
+    );
+    expect(
+      Object.keys(resourcesOf(account, 'AWS::Lambda::Function')).length
+    ).toBeGreaterThan(0);
+  });
+
+  it('refuses remediation configurations without the documents they run', () => {
+    // Act and Assert
+    expect(() =>
+      synthesize({
+        context: { remediationDocuments: false, remediation: true },
+      })
+    ).toThrow(
+      "context remediation: a remediation configuration runs the stack's SSM documents, which remediationDocuments=false leaves out"
+    );
+  });
+});
+
 describe('AccountStack: deployAs', () => {
   it('deploys every rule in one conformance pack instead of Config rules', () => {
     // Act

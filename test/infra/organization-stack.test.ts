@@ -542,6 +542,8 @@ describe('OrganizationStack: the member-role StackSet', () => {
 });
 
 describe('OrganizationStack: the remediation StackSet', () => {
+  const organization = () => synthesize().organization;
+
   it('deploys the SSM documents to every account and organization Region, from a template uploaded as a file asset', () => {
     // Arrange
     const { organization } = synthesize({
@@ -608,6 +610,30 @@ describe('OrganizationStack: the remediation StackSet', () => {
     );
     // StackSet targets are not CDK-bootstrapped.
     expect(memberRemediation.toJSON().Rules).toBeUndefined();
+  });
+
+  it('tolerates every account failing, so an account with documents of its own never rolls this stack back', () => {
+    // Act
+    const stackSet = stackSetOf(organization(), 'vpce-guard-remediation');
+
+    // Assert
+    expect(stackSet.Properties.OperationPreferences).toMatchObject({
+      ConcurrencyMode: 'SOFT_FAILURE_TOLERANCE',
+      FailureTolerancePercentage: 100,
+    });
+  });
+
+  it('keeps the logical ids of earlier versions, so an update never creates a second StackSet of the same name', () => {
+    // Act
+    const ids = Object.keys(
+      resourcesOf(organization(), 'AWS::CloudFormation::StackSet')
+    ).sort();
+
+    // Assert
+    expect(ids).toEqual([
+      'MemberRoleRemediationStackSet99B6819B',
+      'MemberRoleStackSetA6972680',
+    ]);
   });
 
   it('fits CloudFormation’s 1 MB limit on a StackSet template URL', () => {

@@ -27,6 +27,7 @@ describe('readSettings', () => {
       deployAs: 'rules',
       memberRoleStackSet: true,
       memberRemediationStackSet: true,
+      remediationDocuments: true,
       memberRoleOrganizationalUnitIds: [],
       memberRoleRegion: 'us-east-1',
       stackSetCallAs: 'SELF',
