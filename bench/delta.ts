@@ -45,6 +45,7 @@ import {
 import { createLogger } from '../functions/shared/logger.js';
 import { rules } from '../rules/index.js';
 import type { Rule } from '../rules/model/rule.js';
+import { changeNotification, scheduledNotification } from './config-events.js';
 import {
   createFakeServices,
   FAKE_VERDICT_TABLE,
@@ -112,30 +113,21 @@ const eventOf = (rule: Rule, invokingEvent: object) => ({
 });
 
 const periodicEvent = (rule: Rule, now: Date) =>
-  eventOf(rule, {
-    awsAccountId: ACCOUNT,
-    notificationCreationTime: now.toISOString(),
-    messageType: 'ScheduledNotification',
-    recordVersion: '1.0',
-  });
+  eventOf(rule, scheduledNotification(ACCOUNT, now.toISOString()));
 
 const routeTableChangeEvent = (rule: Rule, table: RouteTable, now: Date) =>
-  eventOf(rule, {
-    configurationItem: {
-      configurationItemCaptureTime: now.toISOString(),
-      configurationItemStatus: 'OK',
-      awsAccountId: ACCOUNT,
-      awsRegion: REGION,
+  eventOf(
+    rule,
+    changeNotification({
+      accountId: ACCOUNT,
+      region: REGION,
       resourceType: 'AWS::EC2::RouteTable',
       resourceId: table.RouteTableId,
       configuration: { routeTableId: table.RouteTableId, vpcId: table.VpcId },
-      relationships: [],
-    },
-    configurationItemDiff: null,
-    notificationCreationTime: now.toISOString(),
-    messageType: 'ConfigurationItemChangeNotification',
-    recordVersion: '1.3',
-  });
+      capturedAt: now.toISOString(),
+      notifiedAt: now.toISOString(),
+    })
+  );
 
 const lambdaContext = (ruleId: string): Context => ({
   callbackWaitsForEmptyEventLoop: false,

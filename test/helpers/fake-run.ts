@@ -11,6 +11,10 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import pino, { type Logger } from 'pino';
 import {
+  changeNotification,
+  scheduledNotification,
+} from '../../bench/config-events.js';
+import {
   createFakeServices,
   FAKE_VERDICT_TABLE,
   type FakeServices,
@@ -153,12 +157,7 @@ const baseEvent = (
 /** A periodic event whose result token the fake Config records for. */
 const fakePeriodicEvent = (parameters: Record<string, unknown> = {}) =>
   baseEvent(
-    {
-      awsAccountId: ACCOUNT,
-      notificationCreationTime: '2026-11-23T10:00:00.000Z',
-      messageType: 'ScheduledNotification',
-      recordVersion: '1.0',
-    },
+    scheduledNotification(ACCOUNT, '2026-11-23T10:00:00.000Z'),
     parameters
   );
 
@@ -170,22 +169,15 @@ const fakeChangeEvent = (
   parameters: Record<string, unknown> = {}
 ) =>
   baseEvent(
-    {
-      configurationItem: {
-        configurationItemCaptureTime: '2026-11-23T09:30:00.000Z',
-        configurationItemStatus: 'OK',
-        awsAccountId: ACCOUNT,
-        awsRegion: REGION,
-        resourceType,
-        resourceId,
-        configuration,
-        relationships: [],
-      },
-      configurationItemDiff: null,
-      notificationCreationTime: '2026-11-23T09:31:00.000Z',
-      messageType: 'ConfigurationItemChangeNotification',
-      recordVersion: '1.3',
-    },
+    changeNotification({
+      accountId: ACCOUNT,
+      region: REGION,
+      resourceType,
+      resourceId,
+      configuration,
+      capturedAt: '2026-11-23T09:30:00.000Z',
+      notifiedAt: '2026-11-23T09:31:00.000Z',
+    }),
     parameters
   );
 

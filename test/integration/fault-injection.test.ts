@@ -33,6 +33,10 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  changeNotification,
+  scheduledNotification,
+} from '../../bench/config-events.js';
+import {
   type AccountClients,
   type RuleRunResult,
   runConfigRule,
@@ -79,12 +83,9 @@ const silent = createLogger('silent');
 
 const periodicEvent = () => ({
   version: '1.0',
-  invokingEvent: JSON.stringify({
-    awsAccountId: ACCOUNT,
-    notificationCreationTime: '2026-11-23T10:00:00.000Z',
-    messageType: 'ScheduledNotification',
-    recordVersion: '1.0',
-  }),
+  invokingEvent: JSON.stringify(
+    scheduledNotification(ACCOUNT, '2026-11-23T10:00:00.000Z')
+  ),
   ruleParameters: '{}',
   resultToken: 'TESTMODE',
   eventLeftScope: false,
@@ -101,22 +102,17 @@ const changeEvent = (
   configuration: object
 ) => ({
   ...periodicEvent(),
-  invokingEvent: JSON.stringify({
-    configurationItem: {
-      configurationItemCaptureTime: '2026-11-23T09:30:00.000Z',
-      configurationItemStatus: 'OK',
-      awsAccountId: ACCOUNT,
-      awsRegion: REGION,
+  invokingEvent: JSON.stringify(
+    changeNotification({
+      accountId: ACCOUNT,
+      region: REGION,
       resourceType,
       resourceId,
       configuration,
-      relationships: [],
-    },
-    configurationItemDiff: null,
-    notificationCreationTime: '2026-11-23T09:31:00.000Z',
-    messageType: 'ConfigurationItemChangeNotification',
-    recordVersion: '1.3',
-  }),
+      capturedAt: '2026-11-23T09:30:00.000Z',
+      notifiedAt: '2026-11-23T09:31:00.000Z',
+    })
+  ),
 });
 
 /** One rule on one event. */

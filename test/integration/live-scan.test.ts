@@ -15,6 +15,10 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  changeNotification,
+  scheduledNotification,
+} from '../../bench/config-events.js';
+import {
   type AccountClients,
   runConfigRule,
 } from '../../functions/config-rule/run-config-rule.js';
@@ -70,12 +74,9 @@ const injectThrottling = (client: EC2Client, every: number): void => {
 
 const periodicEvent = (ruleParameters = '{}') => ({
   version: '1.0',
-  invokingEvent: JSON.stringify({
-    awsAccountId: ACCOUNT,
-    notificationCreationTime: '2026-11-23T10:00:00.000Z',
-    messageType: 'ScheduledNotification',
-    recordVersion: '1.0',
-  }),
+  invokingEvent: JSON.stringify(
+    scheduledNotification(ACCOUNT, '2026-11-23T10:00:00.000Z')
+  ),
   ruleParameters,
   resultToken: 'TESTMODE',
   eventLeftScope: false,
@@ -93,22 +94,18 @@ const changeEvent = (
   status = 'OK'
 ) => ({
   ...periodicEvent(),
-  invokingEvent: JSON.stringify({
-    configurationItem: {
-      configurationItemCaptureTime: '2026-11-23T09:30:00.000Z',
-      configurationItemStatus: status,
-      awsAccountId: ACCOUNT,
-      awsRegion: 'us-east-1',
+  invokingEvent: JSON.stringify(
+    changeNotification({
+      accountId: ACCOUNT,
+      region: 'us-east-1',
       resourceType,
       resourceId,
       configuration,
-      relationships: [],
-    },
-    configurationItemDiff: null,
-    notificationCreationTime: '2026-11-23T09:31:00.000Z',
-    messageType: 'ConfigurationItemChangeNotification',
-    recordVersion: '1.3',
-  }),
+      status,
+      capturedAt: '2026-11-23T09:30:00.000Z',
+      notifiedAt: '2026-11-23T09:31:00.000Z',
+    })
+  ),
 });
 
 /** Real clients on moto; what PutEvaluations carried is captured on the wire. */

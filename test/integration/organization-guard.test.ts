@@ -12,6 +12,7 @@ import {
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import pino from 'pino';
+import { scheduledNotification } from '../../bench/config-events.js';
 import { createRuleHandler } from '../../functions/config-rule/create-rule-handler.js';
 import { createOrganizationGuard } from '../../functions/config-rule/organization-guard.js';
 import type { AccountClients } from '../../functions/config-rule/run-config-rule.js';
@@ -35,12 +36,9 @@ const organizations = new OrganizationsClient(sdkClientConfig(REGION));
 /** A periodic TestMode event from `account`, through the member role. */
 const memberEvent = (account: string) => ({
   version: '1.0',
-  invokingEvent: JSON.stringify({
-    awsAccountId: account,
-    notificationCreationTime: new Date().toISOString(),
-    messageType: 'ScheduledNotification',
-    recordVersion: '1.0',
-  }),
+  invokingEvent: JSON.stringify(
+    scheduledNotification(account, new Date().toISOString())
+  ),
   // moto's new accounts have the role Organizations creates in them.
   ruleParameters: JSON.stringify({
     ExecutionRoleName: 'OrganizationAccountAccessRole',

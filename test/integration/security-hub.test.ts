@@ -19,6 +19,7 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { scheduledNotification } from '../../bench/config-events.js';
 import { runConfigRule } from '../../functions/config-rule/run-config-rule.js';
 import { createLogger } from '../../functions/shared/logger.js';
 import { UpdatedAtMemo } from '../../functions/shared/report/securityhub-reporter.js';
@@ -32,12 +33,9 @@ const RULE = 'interface-endpoint-https-ingress';
 
 const periodicEvent = () => ({
   version: '1.0',
-  invokingEvent: JSON.stringify({
-    awsAccountId: ACCOUNT,
-    notificationCreationTime: new Date().toISOString(),
-    messageType: 'ScheduledNotification',
-    recordVersion: '1.0',
-  }),
+  invokingEvent: JSON.stringify(
+    scheduledNotification(ACCOUNT, new Date().toISOString())
+  ),
   ruleParameters: '{}',
   resultToken: 'TESTMODE',
   eventLeftScope: false,

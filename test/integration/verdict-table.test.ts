@@ -18,6 +18,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pino from 'pino';
+import { scheduledNotification } from '../../bench/config-events.js';
 import { createFakeServices, resultTokenOf } from '../../bench/fake-aws.js';
 import {
   type AccountClients,
@@ -70,12 +71,9 @@ const scopeOf = (ruleArnSuffix: string): VerdictScope => ({
 
 const periodicEvent = (ruleArnSuffix: string) => ({
   version: '1.0',
-  invokingEvent: JSON.stringify({
-    awsAccountId: ACCOUNT,
-    notificationCreationTime: '2026-11-23T10:00:00.000Z',
-    messageType: 'ScheduledNotification',
-    recordVersion: '1.0',
-  }),
+  invokingEvent: JSON.stringify(
+    scheduledNotification(ACCOUNT, '2026-11-23T10:00:00.000Z')
+  ),
   ruleParameters: '{}',
   resultToken: resultTokenOf(`vpce-guard-${ruleArnSuffix}`),
   eventLeftScope: false,

@@ -25,6 +25,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import pino, { type Logger } from 'pino';
+import { scheduledNotification } from '../../../bench/config-events.js';
 import {
   createRuleHandler,
   createUnconfiguredHandler,
@@ -80,12 +81,9 @@ const landscape = () =>
 /** A periodic Config event for `ruleId`, with these rule parameters. */
 const periodic = (ruleId: string, parameters: unknown = {}) => ({
   version: '1.0',
-  invokingEvent: JSON.stringify({
-    awsAccountId: ACCOUNT,
-    notificationCreationTime: '2026-11-23T10:00:00.000Z',
-    messageType: 'ScheduledNotification',
-    recordVersion: '1.0',
-  }),
+  invokingEvent: JSON.stringify(
+    scheduledNotification(ACCOUNT, '2026-11-23T10:00:00.000Z')
+  ),
   ruleParameters: JSON.stringify(parameters),
   resultToken: 'token-1',
   eventLeftScope: false,
