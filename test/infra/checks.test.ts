@@ -50,6 +50,15 @@ const cfnLint = (file: string) => {
   return { error: lint.error, status: lint.status, findings: lint.stdout };
 };
 
+/** cfn-lint ran, exited 0 and reported nothing. */
+const expectNoFinding = (lint: ReturnType<typeof cfnLint>): void => {
+  expect(lint.error).toBeUndefined();
+  expect({ status: lint.status, findings: lint.findings }).toEqual({
+    status: 0,
+    findings: '',
+  });
+};
+
 interface Acknowledged {
   readonly id: string;
   readonly reason: string;
@@ -116,11 +125,7 @@ describe('checks on the synthesized templates', () => {
     const lint = cfnLint(file);
 
     // Assert: all findings must be absent.
-    expect(lint.error).toBeUndefined();
-    expect({ status: lint.status, findings: lint.findings }).toEqual({
-      status: 0,
-      findings: '',
-    });
+    expectNoFinding(lint);
   });
 
   it.each(['account', 'organization'] as const)(
@@ -137,44 +142,27 @@ describe('checks on the synthesized templates', () => {
       const lint = cfnLint(file);
 
       // Assert
-      expect(lint.error).toBeUndefined();
-      expect({ status: lint.status, findings: lint.findings }).toEqual({
-        status: 0,
-        findings: '',
-      });
+      expectNoFinding(lint);
     }
   );
 
-  it('passes cfn-lint with no finding in the template the remediation StackSet deploys', () => {
+  it.each([
+    ['the plain organization conformance pack template', 'organization'],
+    ['the plain account conformance pack template', 'account'],
+    ['the template the remediation StackSet deploys', 'remediation'],
+  ] as const)('passes cfn-lint with no finding in %s', (_name, file) => {
     // Arrange
-    const { memberRemediationTemplateFile } = synthesize().stacks;
+    const { conformancePackFiles, memberRemediationTemplateFile } =
+      synthesize().stacks;
+    const path =
+      file === 'remediation'
+        ? memberRemediationTemplateFile
+        : conformancePackFiles[file];
 
     // Act
-    const lint = cfnLint(memberRemediationTemplateFile);
+    const lint = cfnLint(path);
 
     // Assert
-    expect(lint.error).toBeUndefined();
-    expect({ status: lint.status, findings: lint.findings }).toEqual({
-      status: 0,
-      findings: '',
-    });
+    expectNoFinding(lint);
   });
-
-  it.each(['organization', 'account'] as const)(
-    'passes cfn-lint with no finding in the plain %s conformance pack template',
-    (scope) => {
-      // Arrange
-      const { conformancePackFiles } = synthesize().stacks;
-
-      // Act
-      const lint = cfnLint(conformancePackFiles[scope]);
-
-      // Assert
-      expect(lint.error).toBeUndefined();
-      expect({ status: lint.status, findings: lint.findings }).toEqual({
-        status: 0,
-        findings: '',
-      });
-    }
-  );
 });
