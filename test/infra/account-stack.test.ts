@@ -5,6 +5,7 @@ import { pascalCase } from '../../infra/names.js';
 import { readFromCheckout } from '../../infra/remediation.js';
 import { ruleFilePath } from '../../rules/files.js';
 import { rules } from '../../rules/index.js';
+import { RULE_SOURCE_DETAILS } from './source-details.js';
 import { resourcesOf, synthesize } from './synth.js';
 import { packTemplateOf } from './template-body.js';
 
@@ -73,21 +74,7 @@ describe('AccountStack', () => {
         },
         Source: {
           Owner: 'CUSTOM_LAMBDA',
-          SourceDetails: [
-            {
-              EventSource: 'aws.config',
-              MessageType: 'ConfigurationItemChangeNotification',
-            },
-            {
-              EventSource: 'aws.config',
-              MessageType: 'OversizedConfigurationItemChangeNotification',
-            },
-            {
-              EventSource: 'aws.config',
-              MessageType: 'ScheduledNotification',
-              MaximumExecutionFrequency: 'TwentyFour_Hours',
-            },
-          ],
+          SourceDetails: RULE_SOURCE_DETAILS,
         },
       });
     }

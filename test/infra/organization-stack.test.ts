@@ -4,6 +4,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { pascalCase } from '../../infra/names.js';
 import { InvalidContextError } from '../../infra/settings.js';
 import { rules } from '../../rules/index.js';
+import { RULE_SOURCE_DETAILS } from './source-details.js';
 import { resourcesOf, synthesize } from './synth.js';
 import { packTemplateOf } from './template-body.js';
 
@@ -711,21 +712,7 @@ describe('OrganizationStack: deployAs', () => {
           Source: {
             Owner: 'CUSTOM_LAMBDA',
             SourceIdentifier: `<GetAtt:${functionId}.Arn>`,
-            SourceDetails: [
-              {
-                EventSource: 'aws.config',
-                MessageType: 'ConfigurationItemChangeNotification',
-              },
-              {
-                EventSource: 'aws.config',
-                MessageType: 'OversizedConfigurationItemChangeNotification',
-              },
-              {
-                EventSource: 'aws.config',
-                MessageType: 'ScheduledNotification',
-                MaximumExecutionFrequency: 'TwentyFour_Hours',
-              },
-            ],
+            SourceDetails: RULE_SOURCE_DETAILS,
           },
         },
       });
