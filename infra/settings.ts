@@ -335,6 +335,10 @@ const readSettings = (
   rules: readonly Rule[]
 ): DeploymentSettings => {
   const get = (key: string) => fromCli(context(key));
+  const flag = (key: string, fallback: boolean): boolean =>
+    oneOf(key, get(key) ?? fallback, [true, false]);
+  const optional = (key: string, pattern: RegExp): string | undefined =>
+    get(key) === undefined ? undefined : matching(key, get(key), pattern);
   const organizationRegions = listOf(
     'organizationRegions',
     context('organizationRegions') ?? ['us-east-1'],
@@ -353,24 +357,13 @@ const readSettings = (
       LOG_RETENTION_DAYS
     ),
     logLevel: oneOf('logLevel', get('logLevel') ?? 'info', LOG_LEVELS),
-    runbookBaseUrl:
-      get('runbookBaseUrl') === undefined
-        ? undefined
-        : matching(
-            'runbookBaseUrl',
-            get('runbookBaseUrl'),
-            /^https:\/\/[^\s]+$/u
-          ),
+    runbookBaseUrl: optional('runbookBaseUrl', /^https:\/\/[^\s]+$/u),
     findingsSource: oneOf(
       'findingsSource',
       get('findingsSource') ?? 'vpce-guard',
       FINDINGS_SOURCES
     ),
-    suppressConfigFindings: oneOf(
-      'suppressConfigFindings',
-      get('suppressConfigFindings') ?? true,
-      [true, false]
-    ),
+    suppressConfigFindings: flag('suppressConfigFindings', true),
     memberRoleName: matching(
       'memberRoleName',
       get('memberRoleName') ?? 'VpceGuardMemberRole',
@@ -386,26 +379,11 @@ const readSettings = (
       context('memberAccountIds') ?? [],
       /^\d{12}$/u
     ),
-    organizationId:
-      get('organizationId') === undefined
-        ? undefined
-        : matching(
-            'organizationId',
-            get('organizationId'),
-            /^o-[a-z0-9]{10,32}$/u
-          ),
+    organizationId: optional('organizationId', /^o-[a-z0-9]{10,32}$/u),
     organizationRegions,
     deployAs: oneOf('deployAs', get('deployAs') ?? 'rules', DEPLOY_AS),
-    memberRoleStackSet: oneOf(
-      'memberRoleStackSet',
-      get('memberRoleStackSet') ?? true,
-      [true, false]
-    ),
-    memberRemediationStackSet: oneOf(
-      'memberRemediationStackSet',
-      get('memberRemediationStackSet') ?? true,
-      [true, false]
-    ),
+    memberRoleStackSet: flag('memberRoleStackSet', true),
+    memberRemediationStackSet: flag('memberRemediationStackSet', true),
     memberRoleOrganizationalUnitIds: listOf(
       'memberRoleOrganizationalUnitIds',
       context('memberRoleOrganizationalUnitIds') ?? [],
@@ -422,15 +400,8 @@ const readSettings = (
       get('stackSetCallAs') ?? 'SELF',
       STACK_SET_CALLERS
     ),
-    remediationDocuments: oneOf(
-      'remediationDocuments',
-      get('remediationDocuments') ?? true,
-      [true, false]
-    ),
-    remediation: oneOf('remediation', get('remediation') ?? false, [
-      true,
-      false,
-    ]),
+    remediationDocuments: flag('remediationDocuments', true),
+    remediation: flag('remediation', false),
     remediationParameters: perRuleMapOf(
       'remediationParameters',
       context('remediationParameters'),
