@@ -10,9 +10,7 @@
 import {
   type AttributeValue,
   BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
   BatchWriteItemCommand,
-  type BatchWriteItemCommandOutput,
   type DynamoDBClient,
   QueryCommand,
   type QueryCommandOutput,
@@ -206,38 +204,52 @@ const readRuleVerdicts = async (
   return recorded;
 };
 
+/**
+ * Sends `first`, then what each answer leaves unprocessed, with a growing
+ * pause, until nothing is left: DynamoDB's batch calls may process only
+ * part of a request without failing.
+ *
+ * @param send - one call with `pending`; resolves with what it left
+ * @throws AwsCallError when a call fails or items are still left after
+ *   {@link MAX_ROUNDS} calls
+ */
+const untilProcessed = async <T>(
+  table: VerdictTable,
+  action: string,
+  first: T[],
+  send: (pending: T[]) => Promise<T[]>
+): Promise<void> => {
+  const sleep = table.sleep ?? defaultSleep;
+  let pending = first;
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    if (round > 0) await sleep(backoffOf(round - 1));
+    try {
+      pending = await send(pending);
+    } catch (error) {
+      throw toAwsCallError(error, action, table.principal);
+    }
+    if (pending.length === 0) return;
+  }
+  throw unprocessedError(action, pending.length, table.tableName);
+};
+
 /** Reads one batch of keys, asking again for the unprocessed ones. */
-const getBatch = async (
+const getBatch = (
   table: VerdictTable,
   keys: Record<string, AttributeValue>[],
   into: Map<string, RecordedResult>
-): Promise<void> => {
-  const sleep = table.sleep ?? defaultSleep;
-  let pending = keys;
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    if (round > 0) await sleep(backoffOf(round - 1));
-    let response: BatchGetItemCommandOutput;
-    try {
-      response = await table.client.send(
-        new BatchGetItemCommand({
-          RequestItems: {
-            [table.tableName]: { Keys: pending, ConsistentRead: true },
-          },
-        })
-      );
-    } catch (error) {
-      throw toAwsCallError(error, 'dynamodb:BatchGetItem', table.principal);
-    }
+): Promise<void> =>
+  untilProcessed(table, 'dynamodb:BatchGetItem', keys, async (pending) => {
+    const response = await table.client.send(
+      new BatchGetItemCommand({
+        RequestItems: {
+          [table.tableName]: { Keys: pending, ConsistentRead: true },
+        },
+      })
+    );
     collect(response.Responses?.[table.tableName] ?? [], into);
-    pending = response.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
-    if (pending.length === 0) return;
-  }
-  throw unprocessedError(
-    'dynamodb:BatchGetItem',
-    pending.length,
-    table.tableName
-  );
-};
+    return response.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
+  });
 
 /**
  * The verdicts recorded for `resourceIds` of the rule in `scope`, 100 per
@@ -260,33 +272,23 @@ const readVerdicts = async (
 };
 
 /** Writes one batch of requests, sending the unprocessed ones again. */
-const writeBatch = async (
+const writeBatch = (
   table: VerdictTable,
   requests: WriteRequest[]
-): Promise<void> => {
-  const sleep = table.sleep ?? defaultSleep;
-  let pending = requests;
-  for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    if (round > 0) await sleep(backoffOf(round - 1));
-    let response: BatchWriteItemCommandOutput;
-    try {
-      response = await table.client.send(
-        new BatchWriteItemCommand({
-          RequestItems: { [table.tableName]: pending },
-        })
-      );
-    } catch (error) {
-      throw toAwsCallError(error, 'dynamodb:BatchWriteItem', table.principal);
-    }
-    pending = response.UnprocessedItems?.[table.tableName] ?? [];
-    if (pending.length === 0) return;
-  }
-  throw unprocessedError(
+): Promise<void> =>
+  untilProcessed(
+    table,
     'dynamodb:BatchWriteItem',
-    pending.length,
-    table.tableName
+    requests,
+    async (pending) =>
+      (
+        await table.client.send(
+          new BatchWriteItemCommand({
+            RequestItems: { [table.tableName]: pending },
+          })
+        )
+      ).UnprocessedItems?.[table.tableName] ?? []
   );
-};
 
 /**
  * Records what Config (and Security Hub) took, 25 items per call, each
